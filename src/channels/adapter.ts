@@ -1,0 +1,155 @@
+/**
+ * The one interface every channel implements. Shared code (ingest, delivery, HTTP) talks to a
+ * channel only through this file's types; what differs between providers is data
+ * (`capabilities`) or lives in the channel's own folder.
+ */
+import type { z } from 'zod';
+import type { MessageContent } from '../domain/message.js';
+
+export type ChannelKind = 'line' | 'twilio-whatsapp' | 'gbm' | 'webchat';
+
+/** A webhook exactly as it arrived, before anything trusted it. */
+export interface RawWebhook {
+  /** The public URL the provider called: configured public base URL + path + query. */
+  url: string;
+  /** Lower-cased header names. */
+  headers: Readonly<Record<string, string | undefined>>;
+  body: Buffer;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; status: 401 | 403; reason: string };
+
+/** Who wrote, as the provider names them. */
+export interface ProviderUser {
+  /** Stable provider id (LINE userId, WhatsApp number, GBM conversation id...). */
+  id: string;
+  displayName?: string;
+  language?: string;
+}
+
+interface EventBase {
+  /** Provider's event id, used to store a redelivered event once. */
+  eventId: string;
+  at: Date;
+  /** The provider's own JSON for this event, kept verbatim. */
+  raw: unknown;
+}
+
+/** Normalized inbound events. Everything a provider sends maps onto one of these. */
+export type InboundEvent =
+  | (EventBase & {
+      type: 'message';
+      user: ProviderUser;
+      providerMessageId: string;
+      content: MessageContent;
+      /** A short-lived token that lets the first answer be sent free (LINE). */
+      replyToken?: string;
+      /** Provider id of the message this one quotes or answers. */
+      replyToProviderMessageId?: string;
+    })
+  | (EventBase & { type: 'follow' | 'unfollow'; user: ProviderUser; replyToken?: string })
+  | (EventBase & { type: 'postback'; user: ProviderUser; data: string; label?: string; replyToken?: string })
+  | (EventBase & { type: 'unsend'; user: ProviderUser; providerMessageId: string })
+  | (EventBase & {
+      type: 'status';
+      providerMessageId: string;
+      status: DeliveryStatus;
+      errorCode?: string;
+      errorMessage?: string;
+    })
+  | (EventBase & { type: 'unknown'; eventType: string; user?: ProviderUser });
+
+export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export class WebhookParseError extends Error {
+  override readonly name = 'WebhookParseError';
+}
+
+/** What the hub hands a channel to send. Media is referenced by a public, signed, expiring URL. */
+export interface OutboundMessage {
+  /** Stable across retries of the same message; providers that support it dedupe on it. */
+  idempotencyKey: string;
+  recipient: string;
+  content: MessageContent;
+  /** Resolves a stored blob to a URL the provider can fetch. */
+  mediaUrl?: (blobId: string, variant?: "preview") => string;
+  /** A reply token still worth trying, if the channel has one. */
+  replyToken?: string;
+}
+
+/** Provider errors map onto these codes; each decides what the delivery worker does next. */
+export type SendErrorCode =
+  | 'temporary' // 5xx, timeouts, network errors: retry with backoff
+  | 'rate_limited' // 429: retry after the provider's delay
+  | 'auth' // credentials refused: fail, an admin must act
+  | 'invalid_recipient' // the user blocked us, unknown user: fail
+  | 'outside_window' // messaging window closed: fail, offer templates
+  | 'invalid_request' // the provider refused the body: fail
+  | 'duplicate' // the provider already accepted this idempotency key: treat as sent
+  | 'unknown';
+
+export interface SendError {
+  code: SendErrorCode;
+  message: string;
+  /** The provider's own error code or HTTP status, kept for the agent and the logs. */
+  providerCode?: string;
+  retryAfterMs?: number;
+}
+
+export type SendResult =
+  | { ok: true; providerMessageId?: string; usedReplyToken?: boolean }
+  | { ok: false; error: SendError; /** true when the reply token was consumed or refused */ replyTokenSpent?: boolean };
+
+export interface Profile {
+  displayName?: string;
+  pictureUrl?: string;
+  language?: string;
+}
+
+export interface DownloadedMedia {
+  body: Buffer;
+  contentType: string;
+  fileName?: string;
+}
+
+/** What a channel can do, as data, so shared code never asks which channel it is. */
+export interface ChannelCapabilities {
+  /** Hours after the customer's last message during which free-form messages may be sent. */
+  messagingWindowHours?: number;
+  templates: boolean;
+  maxTextLength: number;
+  inboundContent: ReadonlyArray<MessageContent['kind']>;
+  outboundContent: ReadonlyArray<MessageContent['kind']>;
+  /** MIME types the provider accepts for outbound media, per content kind. */
+  outboundMediaTypes: Partial<Record<'image' | 'video' | 'audio' | 'file', ReadonlyArray<string>>>;
+}
+
+/** Per-account client: built from one account's credentials, immutable, never shared. */
+export interface ChannelClient {
+  send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
+  fetchProfile?(userId: string, signal?: AbortSignal): Promise<Profile | undefined>;
+  downloadMedia?(providerRef: string, signal?: AbortSignal): Promise<DownloadedMedia>;
+}
+
+export interface ClientDeps {
+  /** Provider API base URLs from the config (real service or emulator). */
+  baseUrls: Readonly<Record<string, string>>;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface ChannelAdapter<Credentials = unknown, Settings = unknown> {
+  readonly kind: ChannelKind;
+  readonly displayName: string;
+  readonly capabilities: ChannelCapabilities;
+  /** Credentials as the admin enters them; `securedFields` are encrypted at rest and masked. */
+  readonly credentialsSchema: z.ZodType<Credentials>;
+  readonly securedFields: ReadonlyArray<keyof Credentials & string>;
+  /** Non-secret account settings (phone numbers, ids shown in the UI). */
+  readonly settingsSchema: z.ZodType<Settings>;
+  /** Fails closed: anything but a proven signature is refused. */
+  verify(webhook: RawWebhook, credentials: Credentials): VerifyResult;
+  /** Throws WebhookParseError for a body that is not the provider's format. */
+  parse(webhook: RawWebhook): InboundEvent[];
+  createClient(credentials: Credentials, deps: ClientDeps): ChannelClient;
+}
