@@ -33,6 +33,8 @@ interface EventBase {
   at: Date;
   /** The provider's own JSON for this event, kept verbatim. */
   raw: unknown;
+  /** The business address the customer wrote to (a WhatsApp number), when one account serves several. */
+  address?: string;
 }
 
 /** Normalized inbound events. Everything a provider sends maps onto one of these. */
@@ -138,6 +140,13 @@ export interface ClientDeps {
   timeoutMs?: number;
 }
 
+/** What the hub answers a provider once its webhook is committed (Twilio wants TwiML, LINE 200). */
+export interface WebhookAck {
+  status: number;
+  contentType?: string;
+  body?: string;
+}
+
 export interface ChannelAdapter<Credentials = unknown, Settings = unknown> {
   readonly kind: ChannelKind;
   readonly displayName: string;
@@ -152,4 +161,6 @@ export interface ChannelAdapter<Credentials = unknown, Settings = unknown> {
   /** Throws WebhookParseError for a body that is not the provider's format. */
   parse(webhook: RawWebhook): InboundEvent[];
   createClient(credentials: Credentials, deps: ClientDeps): ChannelClient;
+  /** Default: 200 with an empty body. */
+  readonly webhookAck?: WebhookAck;
 }

@@ -178,6 +178,8 @@ export interface BlobsTable {
   content_type: string;
   size: number;
   file_name: string | null;
+  uploaded_by: string | null;
+  conversation_id: string | null;
   created_at: number;
 }
 

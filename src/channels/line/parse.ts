@@ -25,7 +25,7 @@ const eventBaseSchema = z.object({
   replyToken: z.string().min(1).optional(),
 });
 
-const messageBaseSchema = z.object({
+const messageBaseSchema = z.looseObject({
   id: z.string().min(1),
   type: z.string(),
   quotedMessageId: z.string().min(1).optional(),
@@ -115,7 +115,7 @@ function messageEvent(event: unknown, common: Common, user: ProviderUser, withTo
   const wrapped = z.object({ message: messageBaseSchema }).safeParse(event);
   if (!wrapped.success) return { ...common, type: 'unknown', eventType: 'message', user };
   const message = wrapped.data.message;
-  const content = contentOf(message.type, message.id, (event as { message: unknown }).message);
+  const content = contentOf(message.type, message.id, message);
   if (!content) return { ...common, type: 'unknown', eventType: `message.${message.type}`, user };
   return {
     ...common,

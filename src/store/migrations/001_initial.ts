@@ -127,12 +127,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await s.createIndex('conversations_identity_state').on('conversations').columns(['identity_id', 'state']).execute();
   // One live conversation per customer identity: concurrent webhooks cannot open two.
+  // Wrap-up does not count: a customer who writes while the agent wraps up starts anew.
   await s
     .createIndex('conversations_one_live_per_identity')
     .on('conversations')
     .column('identity_id')
     .unique()
-    .where(sql.ref('state'), '<>', 'closed')
+    .where(sql<boolean>`state in ('open', 'active', 'waiting')`)
     .execute();
   await s.createIndex('conversations_queue_state').on('conversations').columns(['queue_id', 'state']).execute();
   await s.createIndex('conversations_agent_state').on('conversations').columns(['agent_id', 'state']).execute();
@@ -187,6 +188,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('content_type', 'text', (c) => c.notNull())
     .addColumn('size', 'bigint', (c) => c.notNull())
     .addColumn('file_name', 'text')
+    .addColumn('uploaded_by', 'text')
+    .addColumn('conversation_id', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
 }

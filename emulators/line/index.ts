@@ -1,0 +1,78 @@
+/** LINE Messaging API emulator: a local LINE platform for the hub, the official SDK, and people. */
+import type { AddressInfo } from 'node:net';
+import { getMessagingValidator, type EmulatorContext } from './context.js';
+import { createCustomer } from './customer.js';
+import { FaultList, RateLimiter } from './faults.js';
+import { MediaStore } from './media.js';
+import { buildApp } from './server.js';
+import { EmulatorState } from './state.js';
+import type { EmulatedCustomer, LineEmulator, LineEmulatorOptions } from './types.js';
+
+export type {
+  ChannelConfig,
+  CustomerProfileInput,
+  EmulatedCustomer,
+  FaultSpec,
+  LineEmulator,
+  LineEmulatorOptions,
+  LineMessage,
+  ReceivedMessage,
+  RecordedRequest,
+  WebhookDelivery,
+} from './types.js';
+export type { SpecErrorDetail } from './spec-validator.js';
+export { lineSignature, WEBHOOK_USER_AGENT } from './webhook-sender.js';
+
+export async function startLineEmulator(opts: LineEmulatorOptions = {}): Promise<LineEmulator> {
+  const now = opts.now ?? Date.now;
+  const state = new EmulatorState(now, opts.replyTokenTtlMs ?? 60_000);
+  const customers = new Map<string, EmulatedCustomer>();
+  const ctx: EmulatorContext = {
+    state,
+    media: new MediaStore(),
+    faults: new FaultList(),
+    limiter: new RateLimiter(opts.rateLimitPerSecond ?? 2000, now),
+    validator: getMessagingValidator(),
+    sender: {
+      attempts: opts.webhookAttempts ?? 3,
+      retryDelayMs: opts.webhookRetryDelayMs ?? 100,
+      timeoutMs: opts.webhookTimeoutMs ?? 10_000,
+      log: { warn: () => undefined },
+    },
+    recorded: [],
+    customer(channelId, userId, profile) {
+      const record = state.customer(channelId, userId, profile);
+      const key = `${channelId}\u0000${record.userId}`;
+      let c = customers.get(key);
+      if (c === undefined) {
+        c = createCustomer(ctx, record);
+        customers.set(key, c);
+      }
+      return c;
+    },
+  };
+  const app = buildApp(ctx, opts.logger ?? false);
+  ctx.sender.log = app.log;
+  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const addr = app.server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+
+  return {
+    baseUrl: `http://${host}:${addr.port}`,
+    addChannel(c) {
+      state.addChannel(c);
+    },
+    setWebhookUrl(channelId, url) {
+      state.requireChannel(channelId).webhookUrl = url;
+    },
+    customer: (channelId, userId, profile) => ctx.customer(channelId, userId, profile),
+    requests: () => [...ctx.recorded],
+    injectFault(f) {
+      ctx.faults.add(f);
+    },
+    clearFaults() {
+      ctx.faults.clear();
+    },
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * GET /api/realtime — a WebSocket that pushes hub events to each agent, filtered to what that
+ * agent may see: their own conversations, open items in their queues; supervisors and admins see
+ * everything. Authenticated like the REST API (session cookie, or a bearer token for integrations);
+ * browsers must come from the hub's own origin (no cross-site WebSocket hijacking).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import type { EventBus, HubEvent } from '../services/event-bus.js';
+import type { AuthUser, Authenticator } from './route.js';
+
+export interface RealtimeDeps {
+  bus: EventBus;
+  auth: Authenticator;
+  publicUrl: string;
+  queuesOf: (userId: string) => Promise<string[]>;
+  /** How often a connection re-reads its user's queue memberships. */
+  membershipRefreshMs?: number;
+}
+
+export function visibleTo(user: AuthUser, queues: ReadonlySet<string>, e: HubEvent): boolean {
+  if (user.role === 'admin' || user.role === 'supervisor') return true;
+  if (e.type === 'presence.updated') return e.userId === user.id;
+  const c = e.conversation;
+  if (c.agentId === user.id) return true;
+  return c.state === 'open' && c.queueId !== null && queues.has(c.queueId);
+}
+
+export async function realtimeRoutes(app: FastifyInstance, d: RealtimeDeps): Promise<void> {
+  const publicOrigin = new URL(d.publicUrl).origin;
+  const connections = new Set<WebSocket>();
+  app.addHook('onClose', async () => {
+    for (const ws of connections) ws.close(1001, 'server shutting down');
+  });
+
+  app.get('/api/realtime', { websocket: true }, async (socket, req) => {
+    const origin = req.headers.origin;
+    const host = req.headers.host;
+    if (origin && origin !== publicOrigin && origin !== `http://${host}` && origin !== `https://${host}`) {
+      socket.close(4403, 'origin not allowed');
+      return;
+    }
+    let user: AuthUser | undefined;
+    try {
+      user = await d.auth.authenticate(req);
+    } catch {
+      user = undefined;
+    }
+    if (!user) {
+      socket.close(4401, 'unauthenticated');
+      return;
+    }
+    const me = user;
+    let queues = new Set(await d.queuesOf(me.id));
+    const refresh = setInterval(() => {
+      d.queuesOf(me.id)
+        .then((q) => (queues = new Set(q)))
+        .catch(() => undefined);
+    }, d.membershipRefreshMs ?? 10_000);
+    refresh.unref();
+    const unsubscribe = d.bus.subscribe((e) => {
+      if (socket.readyState !== socket.OPEN) return;
+      if (visibleTo(me, queues, e)) socket.send(JSON.stringify(e));
+    });
+    connections.add(socket);
+    socket.on('message', (data: Buffer) => {
+      let msg: unknown;
+      try {
+        msg = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      if (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong', at: Date.now() }));
+      }
+    });
+    socket.on('close', () => {
+      clearInterval(refresh);
+      unsubscribe();
+      connections.delete(socket);
+    });
+    socket.send(JSON.stringify({ type: 'hello', user: { id: me.id, role: me.role, displayName: me.displayName } }));
+  });
+}

@@ -1,0 +1,83 @@
+/**
+ * POST /webhooks/:kind/:accountId — one route for every channel. The raw body is kept as bytes
+ * for the signature check; nothing is stored unless the signature is proven; the provider gets
+ * its 2xx only after the events are committed.
+ */
+import type { FastifyInstance } from 'fastify';
+import { WebhookParseError, type ChannelAdapter, type RawWebhook } from '../../channels/adapter.js';
+import type { Clock } from '../../lib/clock.js';
+import type { IngestService } from '../../services/ingest.js';
+import type { Metrics } from '../../services/metrics.js';
+import { isStoreUnavailable } from '../errors.js';
+
+export interface WebhookAccount {
+  id: string;
+  kind: string;
+  credentials: unknown;
+}
+
+export interface WebhookDeps {
+  publicUrl: string;
+  clock: Clock;
+  metrics: Metrics;
+  ingest: IngestService;
+  resolveAccount: (id: string) => Promise<WebhookAccount | undefined>;
+  adapterFor: (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
+}
+
+function headersOf(h: Record<string, string | string[] | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}
+
+export async function webhookRoutes(app: FastifyInstance, d: WebhookDeps): Promise<void> {
+  // Webhooks are signed over their exact bytes: no parser may touch them.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.post<{ Params: { kind: string; accountId: string } }>('/webhooks/:kind/:accountId', async (req, reply) => {
+    const receivedAt = d.clock.now();
+    const { kind, accountId } = req.params;
+    const reject = (status: number, code: string, reason: string, message: string) => {
+      d.metrics.webhooksRejected.inc({ channel: kind, reason });
+      return reply.code(status).send({ error: { code, message } });
+    };
+    const adapter = d.adapterFor(kind);
+    let account: WebhookAccount | undefined;
+    try {
+      account = adapter ? await d.resolveAccount(accountId) : undefined;
+    } catch (err) {
+      if (isStoreUnavailable(err)) return reject(503, 'unavailable', 'store_unavailable', 'The store is unavailable; retry later');
+      throw err;
+    }
+    if (!adapter || !account || account.kind !== kind) {
+      return reject(404, 'not_found', 'unknown_account', `No ${kind} messaging account ${accountId}`);
+    }
+    const raw: RawWebhook = {
+      url: d.publicUrl + req.url,
+      headers: headersOf(req.headers),
+      body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    };
+    const verdict = adapter.verify(raw, account.credentials);
+    if (!verdict.ok) return reject(verdict.status, 'invalid_signature', 'signature', verdict.reason);
+    let events;
+    try {
+      events = adapter.parse(raw);
+    } catch (err) {
+      if (err instanceof WebhookParseError) return reject(400, 'bad_request', 'malformed', err.message);
+      throw err;
+    }
+    try {
+      await d.ingest.submit({ id: account.id, kind }, events, receivedAt);
+    } catch (err) {
+      if (isStoreUnavailable(err)) return reject(503, 'unavailable', 'store_unavailable', 'The store is unavailable; nothing was stored. Retry later.');
+      req.log.error({ err, accountId }, 'storing webhook events failed');
+      return reject(500, 'internal', 'store_failed', 'The events could not be stored; retry later');
+    }
+    d.metrics.webhooksReceived.inc({ channel: kind });
+    const ack = adapter.webhookAck ?? { status: 200 };
+    if (ack.contentType) void reply.type(ack.contentType);
+    return reply.code(ack.status).send(ack.body ?? '');
+  });
+}

@@ -1,0 +1,230 @@
+/**
+ * Wires one hub process: store, services, workers and the HTTP app. Nothing here has logic of
+ * its own; it only decides which piece gets which dependency.
+ */
+import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { adapterFor, channelKinds } from './channels/registry.js';
+import type { Config } from './config.js';
+import { AppError } from './errors.js';
+import { accountRoutes } from './http/api/accounts-routes.js';
+import { authRoutes } from './http/api/auth-routes.js';
+import { contactRoutes } from './http/api/contact-routes.js';
+import { conversationRoutes } from './http/api/conversation-routes.js';
+import { presenceRoutes } from './http/api/presence-routes.js';
+import { routingConfigRoutes } from './http/api/routing-config-routes.js';
+import { usersRoutes } from './http/api/users-routes.js';
+import { HttpAuthenticator } from './http/auth.js';
+import { errorHandler } from './http/errors.js';
+import { opsRoutes } from './http/ops-routes.js';
+import { realtimeRoutes } from './http/realtime.js';
+import { openApiDocument, registerRoutes, type AnyRoute } from './http/route.js';
+import { webhookRoutes } from './http/webhooks/webhook-routes.js';
+import { systemClock, type Clock } from './lib/clock.js';
+import { createLogger, type Logger } from './lib/logger.js';
+import { Sealer } from './lib/sealed.js';
+import { VERSION } from './version.js';
+import { AccountsService } from './services/accounts-service.js';
+import { AuthService } from './services/auth-service.js';
+import { BlobStore } from './services/blob-store.js';
+import { channelJobHandlers } from './services/channel-jobs.js';
+import { ContactsService } from './services/contacts-service.js';
+import { ConversationsService } from './services/conversations-service.js';
+import { LocalEventBus, PostgresEventBus, type EventBus } from './services/event-bus.js';
+import { IngestService } from './services/ingest.js';
+import { JobRunner } from './services/job-runner.js';
+import { createMetrics, type Metrics } from './services/metrics.js';
+import { RoutingConfigService } from './services/routing-config-service.js';
+import { AccountsRepo } from './store/accounts-repo.js';
+import { BlobsRepo } from './store/blobs-repo.js';
+import { ContactsRepo } from './store/contacts-repo.js';
+import { ConversationsRepo } from './store/conversations-repo.js';
+import { migrate, openStore, type Store } from './store/db.js';
+import { JobsRepo } from './store/jobs-repo.js';
+import { RoutingConfigRepo } from './store/routing-config-repo.js';
+import { UsersRepo } from './store/users-repo.js';
+
+export interface HubOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  /** Start the delivery/profile/media workers (default true). */
+  workers?: boolean;
+  fetch?: typeof fetch;
+  /** Outbound calls to providers give up after this long (default 10 s). */
+  providerTimeoutMs?: number;
+}
+
+export interface Hub {
+  config: Config;
+  app: FastifyInstance;
+  store: Store;
+  log: Logger;
+  metrics: Metrics;
+  bus: EventBus;
+  auth: AuthService;
+  users: UsersRepo;
+  accounts: AccountsService;
+  routing: RoutingConfigService;
+  conversations: ConversationsService;
+  contacts: ContactsService;
+  jobs: JobRunner;
+  /** Listens on config.host:config.port; resolves to the bound base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createHub(o: HubOptions): Promise<Hub> {
+  const { config } = o;
+  const clock = o.clock ?? systemClock;
+  const log = o.logger ?? createLogger(config.logLevel);
+  const store = openStore(config.databaseUrl);
+  await migrate(store);
+  const metrics = createMetrics();
+  const sealer = new Sealer(config.secretKey);
+
+  let bus: EventBus;
+  if (store.pgPool) {
+    const pgBus = new PostgresEventBus(store.pgPool, log);
+    await pgBus.start();
+    bus = pgBus;
+  } else {
+    bus = new LocalEventBus();
+  }
+
+  const users = new UsersRepo(store.db);
+  const routingRepo = new RoutingConfigRepo(store.db);
+  const auth = new AuthService({ users, clock });
+  const accounts = new AccountsService({
+    repo: new AccountsRepo(store.db),
+    sealer,
+    adapterFor,
+    publicUrl: config.publicUrl,
+    clock,
+    kinds: channelKinds,
+  });
+  const routing = new RoutingConfigService({ repo: routingRepo, clock, accounts: { get: (id) => accounts.resolveForWebhook(id) } });
+  const blobs = new BlobStore({ dataDir: config.dataDir, repo: new BlobsRepo(store.db), sealer, clock, publicUrl: config.publicUrl });
+  const queuesOf = async (userId: string) => (await routingRepo.listQueuesOfUser(userId)).map((q) => q.id);
+  const resolveAccount = (id: string) => accounts.resolveForWebhook(id);
+
+  let runner: JobRunner | undefined;
+  const onJobs = () => runner?.poke();
+
+  const ingest = new IngestService({
+    store,
+    clock,
+    log,
+    bus,
+    metrics,
+    onJobs,
+    resolveRoute: async (accountId, address) => {
+      const instance = await routing.findChannelInstance(accountId, address);
+      if (!instance) return undefined;
+      const ws = await routingRepo.getWorkstream(instance.workstreamId);
+      if (!ws) return undefined;
+      return { channelInstanceId: instance.id, workstreamId: ws.id, queueId: ws.fallbackQueueId, language: instance.language };
+    },
+  });
+  const conversations = new ConversationsService({
+    store,
+    clock,
+    bus,
+    metrics,
+    blobs,
+    queuesOf,
+    onJobs,
+    adapterFor,
+    accountKind: async (id) => (await accounts.resolveForWebhook(id))?.kind,
+    channelInstance: async (id) => {
+      const i = await routingRepo.getChannelInstance(id, { includeDeleted: true });
+      return i && { id: i.id, name: i.name, language: i.language, settings: i.settings as Record<string, unknown> };
+    },
+  });
+  const contacts = new ContactsService({ contacts: new ContactsRepo(store.db), conversations: new ConversationsRepo(store.db), clock, bus });
+
+  runner = new JobRunner({
+    jobs: new JobsRepo(store.db, store.dialect),
+    clock,
+    log,
+    handlers: channelJobHandlers({
+      store,
+      clock,
+      log,
+      bus,
+      metrics,
+      blobs,
+      resolveAccount,
+      adapterFor,
+      baseUrls: config.providers as unknown as Record<string, string>,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.providerTimeoutMs ? { providerTimeoutMs: o.providerTimeoutMs } : {}),
+    }),
+  });
+
+  const authenticator = new HttpAuthenticator(auth);
+  const secureCookies = config.publicUrl.startsWith('https://');
+  const routes: AnyRoute[] = [
+    ...authRoutes({ auth, secureCookies }),
+    ...usersRoutes({ auth, users }),
+    ...presenceRoutes({ users, bus }),
+    ...accountRoutes({ accounts }),
+    ...routingConfigRoutes({ config: routing }),
+    ...conversationRoutes({ conversations, blobs }),
+    ...contactRoutes({ contacts }),
+  ];
+  const openApi = openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl });
+
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) => {
+    void reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
+  });
+  await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Attachments are uploaded as raw bytes; anything else must be JSON (415 otherwise).
+  app.addContentTypeParser(/^(image|video|audio)\/|^application\/(octet-stream|pdf|zip)/, { parseAs: 'buffer' }, (_r, body, done) =>
+    done(null, body),
+  );
+  await app.register(async (scope) => webhookRoutes(scope, { publicUrl: config.publicUrl, clock, metrics, ingest, resolveAccount, adapterFor }));
+  await app.register(async (scope) => realtimeRoutes(scope, { bus, auth: authenticator, publicUrl: config.publicUrl, queuesOf }));
+  await app.register(async (scope) => opsRoutes(scope, { store, registry: metrics.registry, blobs, openApi: () => openApi, version: VERSION }));
+  registerRoutes(app, routes, authenticator);
+
+  if (o.workers !== false) runner.start();
+  const jobs = runner;
+
+  return {
+    config,
+    app,
+    store,
+    log,
+    metrics,
+    bus,
+    auth,
+    users,
+    accounts,
+    routing,
+    conversations,
+    contacts,
+    jobs,
+    async listen() {
+      return app.listen({ host: config.host, port: config.port });
+    },
+    async close() {
+      await app.close();
+      await jobs.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}
+
+export { AppError };

@@ -1,0 +1,110 @@
+/**
+ * The outbox: work that must survive a crash (deliver a message, fetch a profile, download
+ * media) is inserted in the same transaction as the change that caused it, then claimed by
+ * workers. PostgreSQL claims with FOR UPDATE SKIP LOCKED so several hubs never take one job twice;
+ * SQLite has a single writer, so a plain UPDATE … RETURNING is already exclusive.
+ */
+import { sql, type Kysely } from 'kysely';
+import { newId } from '../lib/ids.js';
+import type { Database } from './schema.js';
+import type { Dialect } from './db.js';
+
+export interface Job {
+  id: string;
+  kind: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  runAt: number;
+}
+
+export class JobsRepo {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async enqueue(kind: string, payload: Record<string, unknown>, at: number, runAt = at): Promise<string> {
+    const id = newId('job');
+    await this.db
+      .insertInto('jobs')
+      .values({
+        id,
+        kind,
+        payload: JSON.stringify(payload),
+        status: 'pending',
+        run_at: runAt,
+        attempts: 0,
+        locked_until: null,
+        last_error: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    return id;
+  }
+
+  /** Claims up to `limit` due jobs (and jobs whose lease expired: their worker died). */
+  async claim(now: number, limit: number, leaseMs: number): Promise<Job[]> {
+    const due = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      .orderBy('run_at')
+      .limit(limit);
+    const claimable = this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+    const rows = await this.db
+      .updateTable('jobs')
+      .set((eb) => ({ status: 'running', locked_until: now + leaseMs, attempts: eb('attempts', '+', 1), updated_at: now }))
+      .where('id', 'in', claimable)
+      .returning(['id', 'kind', 'payload', 'attempts', 'run_at'])
+      .execute();
+    return rows
+      .map((r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts, runAt: r.run_at }))
+      .sort((a, b) => a.runAt - b.runAt);
+  }
+
+  async complete(id: string, now: number): Promise<void> {
+    await this.db.updateTable('jobs').set({ status: 'done', locked_until: null, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  async retryLater(id: string, runAt: number, error: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async fail(id: string, error: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'failed', locked_until: null, last_error: error, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** When the next pending job is due, to sleep exactly until then. */
+  async nextRunAt(): Promise<number | undefined> {
+    const r = await this.db
+      .selectFrom('jobs')
+      .select(sql<number | null>`min(run_at)`.as('next'))
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return r?.next == null ? undefined : Number(r.next);
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const rows = await this.db.selectFrom('jobs').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
+    return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+  }
+
+  /** Drops finished jobs older than `before`; the table stays small. */
+  async purgeDone(before: number): Promise<void> {
+    await this.db.deleteFrom('jobs').where('status', '=', 'done').where('updated_at', '<', before).execute();
+  }
+}

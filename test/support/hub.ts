@@ -1,0 +1,101 @@
+/**
+ * A real hub on a real socket, with the LINE emulator, on the store kind asked for. Set-up goes
+ * through the public API the way an admin would; only the first admin is bootstrapped directly,
+ * as `switchboard user add` does.
+ */
+import { createServer } from 'node:net';
+import { startLineEmulator, type LineEmulator } from '../../emulators/line/index.js';
+import { loadConfig } from '../../src/config.js';
+import { createHub, type Hub } from '../../src/hub.js';
+import { createLogger } from '../../src/lib/logger.js';
+import { ApiClient } from './api-client.js';
+import { createTestDatabase, type StoreKind, type TestDatabase } from './stores.js';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  db: TestDatabase;
+  line: LineEmulator;
+  admin: ApiClient;
+  close(): Promise<void>;
+}
+
+export const ADMIN = { email: 'admin@example.test', password: 'admin-password-1', displayName: 'Admin' };
+
+export async function startTestHub(kind: StoreKind, opts: { line?: Parameters<typeof startLineEmulator>[0] } = {}): Promise<TestHub> {
+  const db = await createTestDatabase(kind);
+  const line = await startLineEmulator({ webhookRetryDelayMs: 20, ...opts.line });
+  const port = await freePort();
+  const config = loadConfig(
+    { SWITCHBOARD_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    {
+      host: '127.0.0.1',
+      port,
+      dataDir: db.dataDir,
+      databaseUrl: db.url,
+      providers: { ...loadConfig({}, { dataDir: db.dataDir }).providers, lineApi: line.baseUrl, lineDataApi: line.baseUrl },
+    },
+  );
+  const hub = await createHub({ config, logger: createLogger(config.logLevel), providerTimeoutMs: 3000 });
+  const url = await hub.listen();
+  await hub.auth.createUser({ ...ADMIN, role: 'admin' });
+  const admin = new ApiClient(url);
+  await admin.login(ADMIN.email, ADMIN.password);
+  return {
+    hub,
+    url,
+    db,
+    line,
+    admin,
+    async close() {
+      await hub.close();
+      await line.close();
+      await db.drop();
+    },
+  };
+}
+
+let seq = 0;
+
+/** Admin sets up a LINE channel end to end: account, workstream (pick), agent in its queue, channel instance. */
+export async function setUpLineChannel(t: TestHub, o: { attachments?: boolean } = {}) {
+  const n = ++seq;
+  const creds = {
+    channelId: String(1_000_000_000 + n),
+    channelSecret: 'ab'.repeat(16).slice(0, 30) + String(n).padStart(2, '0'),
+    channelAccessToken: `token-${n}-${Math.random().toString(36).slice(2)}`,
+  };
+  const account = await t.admin.post('/api/accounts', { kind: 'line', name: `LINE ${n}`, credentials: creds, settings: {} });
+  const ws = await t.admin.post('/api/workstreams', { name: `Care ${n}`, mode: 'pick' });
+  const agentPassword = 'agent-password-1';
+  const agentUser = await t.admin.post('/api/users', {
+    email: `agent${n}@example.test`,
+    displayName: `Agent ${n}`,
+    password: agentPassword,
+    role: 'agent',
+  });
+  const agentId = (agentUser.user ?? agentUser).id as string;
+  await t.admin.post(`/api/queues/${ws.fallbackQueueId}/members`, { userId: agentId });
+  const instance = await t.admin.post('/api/channel-instances', {
+    accountId: account.id,
+    workstreamId: ws.id,
+    name: `LINE ${n} (en)`,
+    language: 'en-US',
+    settings: { customersCanSendAttachments: true, agentsCanSendAttachments: o.attachments ?? true },
+  });
+  t.line.addChannel({ ...creds, webhookUrl: account.callbackUrl });
+  const agent = new ApiClient(t.url);
+  await agent.login(`agent${n}@example.test`, agentPassword);
+  return { account, creds, workstream: ws, queueId: ws.fallbackQueueId as string, agent, agentId, instance };
+}
