@@ -55,6 +55,8 @@ export type InboundEvent =
   | (EventBase & {
       type: 'status';
       providerMessageId: string;
+      /** Our own message id, when the provider echoes it back (e.g. in the status-callback URL). */
+      messageRef?: string;
       status: DeliveryStatus;
       errorCode?: string;
       errorMessage?: string;
@@ -77,6 +79,28 @@ export interface OutboundMessage {
   mediaUrl?: (blobId: string, variant?: "preview") => string;
   /** A reply token still worth trying, if the channel has one. */
   replyToken?: string;
+  /**
+   * 1 for the first try. On later tries a channel without idempotency keys must first check
+   * whether an earlier, unanswered try went through (never send twice).
+   */
+  attempt?: number;
+  /** Where the provider should post status callbacks for this message, when it supports them. */
+  statusCallbackUrl?: string;
+  /** The business address to send from (the WhatsApp number of the channel instance), if any. */
+  address?: string;
+}
+
+/** A template as the provider knows it (Twilio Content API), for import and approval sync. */
+export interface ProviderTemplate {
+  providerTemplateId: string;
+  name: string;
+  language: string;
+  /** The approved text with {{1}}-style placeholders. */
+  text: string;
+  /** Provider approval state, lower-case: approved, pending, rejected, unsubmitted, paused, disabled… */
+  status: string;
+  /** Sample or default values for the placeholders. */
+  variables?: Record<string, string>;
 }
 
 /** Provider errors map onto these codes; each decides what the delivery worker does next. */
@@ -131,6 +155,8 @@ export interface ChannelClient {
   send(message: OutboundMessage, signal?: AbortSignal): Promise<SendResult>;
   fetchProfile?(userId: string, signal?: AbortSignal): Promise<Profile | undefined>;
   downloadMedia?(providerRef: string, signal?: AbortSignal): Promise<DownloadedMedia>;
+  /** Templates the provider holds for this account (channels with `capabilities.templates`). */
+  listTemplates?(signal?: AbortSignal): Promise<ProviderTemplate[]>;
 }
 
 export interface ClientDeps {
@@ -163,4 +189,11 @@ export interface ChannelAdapter<Credentials = unknown, Settings = unknown> {
   createClient(credentials: Credentials, deps: ClientDeps): ChannelClient;
   /** Default: 200 with an empty body. */
   readonly webhookAck?: WebhookAck;
+  /**
+   * Further webhook URLs the provider needs, as suffixes of the account's callback URL
+   * (e.g. `{ statusCallbackUrl: '/status' }`); shown on the account so an admin can paste them.
+   */
+  readonly extraCallbacks?: Readonly<Record<string, string>>;
+  /** Suffix of the callback URL the hub puts in each outbound message for status callbacks. */
+  readonly statusCallbackPath?: string;
 }

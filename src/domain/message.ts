@@ -20,6 +20,19 @@ export type MessageContent =
   | { kind: 'location'; latitude: number; longitude: number; address?: string; title?: string }
   | { kind: 'sticker'; packageId: string; stickerId: string; keywords?: string[] }
   | { kind: 'postback'; data: string; label?: string }
+  /** An approved template (WhatsApp): the only content allowed outside the messaging window. */
+  | {
+      kind: 'template';
+      templateId: string;
+      name: string;
+      language: string;
+      /** The provider's id for it (Twilio Content SID). */
+      providerTemplateId?: string;
+      /** Values for {{1}}, {{2}}… */
+      variables: Record<string, string>;
+      /** The approved text with the variables filled in, as the customer sees it. */
+      text: string;
+    }
   | { kind: 'event'; name: string; detail?: string };
 
 export const MEDIA_KINDS: ReadonlyArray<MediaKind> = ['image', 'video', 'audio', 'file'];
@@ -41,6 +54,8 @@ export function previewOf(c: MessageContent): string {
       return c.label ?? c.data;
     case 'event':
       return `[${c.name}]`;
+    case 'template':
+      return c.text.slice(0, 200);
     default:
       return c.caption ?? `[${c.kind}]`;
   }

@@ -69,6 +69,7 @@ export function renderLineMessage(content: MessageContent, mediaUrl?: MediaUrl):
     case 'file':
     case 'postback':
     case 'event':
+    case 'template':
       throw new LineRenderError('unsupported', `LINE cannot send ${content.kind} messages`);
   }
 }
