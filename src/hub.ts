@@ -14,6 +14,7 @@ import { contactRoutes } from './http/api/contact-routes.js';
 import { conversationRoutes } from './http/api/conversation-routes.js';
 import { presenceRoutes } from './http/api/presence-routes.js';
 import { routingConfigRoutes } from './http/api/routing-config-routes.js';
+import { templateRoutes } from './http/api/template-routes.js';
 import { usersRoutes } from './http/api/users-routes.js';
 import { HttpAuthenticator } from './http/auth.js';
 import { errorHandler } from './http/errors.js';
@@ -36,6 +37,8 @@ import { IngestService } from './services/ingest.js';
 import { JobRunner } from './services/job-runner.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import { RoutingConfigService } from './services/routing-config-service.js';
+import { TemplatesService } from './services/templates-service.js';
+import { TemplatesRepo } from './store/templates-repo.js';
 import { AccountsRepo } from './store/accounts-repo.js';
 import { BlobsRepo } from './store/blobs-repo.js';
 import { ContactsRepo } from './store/contacts-repo.js';
@@ -69,6 +72,7 @@ export interface Hub {
   routing: RoutingConfigService;
   conversations: ConversationsService;
   contacts: ContactsService;
+  templates: TemplatesService;
   jobs: JobRunner;
   /** Listens on config.host:config.port; resolves to the bound base URL. */
   listen(): Promise<string>;
@@ -127,7 +131,18 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       return { channelInstanceId: instance.id, workstreamId: ws.id, queueId: ws.fallbackQueueId, language: instance.language };
     },
   });
+  const providerClient = (account: { kind: string; credentials: unknown }) => {
+    const adapter = adapterFor(account.kind);
+    if (!adapter) throw new AppError('bad_request', `No channel adapter for ${account.kind}`);
+    return adapter.createClient(account.credentials, {
+      baseUrls: config.providers as unknown as Record<string, string>,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.providerTimeoutMs ? { timeoutMs: o.providerTimeoutMs } : {}),
+    });
+  };
+  const templates = new TemplatesService({ repo: new TemplatesRepo(store.db), clock, resolveAccount, adapterFor, clientFor: providerClient });
   const conversations = new ConversationsService({
+    templates,
     store,
     clock,
     bus,
@@ -158,6 +173,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       resolveAccount,
       adapterFor,
       baseUrls: config.providers as unknown as Record<string, string>,
+      publicUrl: config.publicUrl,
       ...(o.fetch ? { fetch: o.fetch } : {}),
       ...(o.providerTimeoutMs ? { providerTimeoutMs: o.providerTimeoutMs } : {}),
     }),
@@ -173,6 +189,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     ...routingConfigRoutes({ config: routing }),
     ...conversationRoutes({ conversations, blobs }),
     ...contactRoutes({ contacts }),
+    ...templateRoutes({ templates }),
   ];
   const openApi = openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl });
 
@@ -194,7 +211,16 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     done(null, body),
   );
   await app.register(async (scope) => webhookRoutes(scope, { publicUrl: config.publicUrl, clock, metrics, ingest, resolveAccount, adapterFor }));
-  await app.register(async (scope) => realtimeRoutes(scope, { bus, auth: authenticator, publicUrl: config.publicUrl, queuesOf }));
+  await app.register(async (scope) => realtimeRoutes(scope, {
+      bus,
+      auth: authenticator,
+      publicUrl: config.publicUrl,
+      queuesOf,
+      windowHours: async (accountId) => {
+        const kind = (await accounts.resolveForWebhook(accountId))?.kind;
+        return kind ? adapterFor(kind)?.capabilities.messagingWindowHours : undefined;
+      },
+    }));
   await app.register(async (scope) => opsRoutes(scope, { store, registry: metrics.registry, blobs, openApi: () => openApi, version: VERSION }));
   registerRoutes(app, routes, authenticator);
 
@@ -214,6 +240,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     routing,
     conversations,
     contacts,
+    templates,
     jobs,
     async listen() {
       return app.listen({ host: config.host, port: config.port });

@@ -16,8 +16,8 @@ export function isStoreUnavailable(err: unknown): boolean {
   return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
 }
 
-function classify(err: unknown): { code: ErrorCode; message: string } {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
+function classify(err: unknown): { code: ErrorCode; message: string; details?: unknown } {
+  if (err instanceof AppError) return { code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) };
   const fe = err as Partial<FastifyError> & { message?: string };
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -40,10 +40,10 @@ function classify(err: unknown): { code: ErrorCode; message: string } {
 }
 
 export function errorHandler(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
-  const { code, message } = classify(err);
+  const { code, message, details } = classify(err);
   const status = ERROR_CATALOGUE[code].status;
   if (status >= 500) req.log.error({ err }, 'request failed');
   else req.log.debug({ code, message }, 'request refused');
   if (code === 'rate_limited' || code === 'unavailable') void reply.header('retry-after', '1');
-  void reply.code(status).send({ error: { code, message } });
+  void reply.code(status).send({ error: { code, message, ...(details !== undefined ? { details } : {}) } });
 }

@@ -16,6 +16,17 @@ export interface RealtimeDeps {
   queuesOf: (userId: string) => Promise<string[]>;
   /** How often a connection re-reads its user's queue memberships. */
   membershipRefreshMs?: number;
+  /** The messaging window of an account's channel, in hours (undefined: no window). */
+  windowHours: (accountId: string) => Promise<number | undefined>;
+}
+
+/** Adds the messaging window's end to conversation events, so agents see it close live. */
+async function withWindow(e: HubEvent, windowHours: RealtimeDeps['windowHours']): Promise<unknown> {
+  if (e.type === 'presence.updated') return e;
+  const hours = await windowHours(e.conversation.accountId);
+  const last = e.conversation.lastCustomerAt;
+  const windowEndsAt = hours && last ? last + hours * 3_600_000 : null;
+  return { ...e, conversation: { ...e.conversation, windowEndsAt } };
 }
 
 export function visibleTo(user: AuthUser, queues: ReadonlySet<string>, e: HubEvent): boolean {
@@ -58,9 +69,17 @@ export async function realtimeRoutes(app: FastifyInstance, d: RealtimeDeps): Pro
         .catch(() => undefined);
     }, d.membershipRefreshMs ?? 10_000);
     refresh.unref();
+    let sendChain: Promise<void> = Promise.resolve();
     const unsubscribe = d.bus.subscribe((e) => {
       if (socket.readyState !== socket.OPEN) return;
-      if (visibleTo(me, queues, e)) socket.send(JSON.stringify(e));
+      if (!visibleTo(me, queues, e)) return;
+      // Chained so a socket receives events in the order they happened.
+      sendChain = sendChain
+        .then(() => withWindow(e, d.windowHours))
+        .catch(() => e)
+        .then((out) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(out));
+        });
     });
     connections.add(socket);
     socket.on('message', (data: Buffer) => {

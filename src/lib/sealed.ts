@@ -27,7 +27,8 @@ export class Sealer {
   unseal(sealed: string): string {
     const [v, iv, tag, data] = sealed.split('.');
     if (v !== 'v1' || !iv || !tag || data === undefined) throw new Error('not a sealed value');
-    const d = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'));
+    // The full 16-byte tag: Node would otherwise accept a truncated one (4 bytes = 32-bit forgery).
+    const d = createDecipheriv('aes-256-gcm', this.encKey, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
     d.setAuthTag(Buffer.from(tag, 'base64url'));
     return Buffer.concat([d.update(Buffer.from(data, 'base64url')), d.final()]).toString('utf8');
   }

@@ -39,6 +39,8 @@ export interface AccountView {
   credentials: Record<string, unknown>;
   securedFields: string[];
   callbackUrl: string;
+  /** Further URLs the provider needs (e.g. Twilio's status-callback URL), by name. */
+  extraCallbackUrls: Record<string, string>;
   createdAt: string;
   updatedAt: string;
 }
@@ -250,6 +252,12 @@ export class AccountsService {
       credentials,
       securedFields,
       callbackUrl: this.callbackUrl(account.kind, account.id),
+      extraCallbackUrls: Object.fromEntries(
+        Object.entries(this.deps.adapterFor(account.kind)?.extraCallbacks ?? {}).map(([name, suffix]) => [
+          name,
+          this.callbackUrl(account.kind, account.id) + suffix,
+        ]),
+      ),
       createdAt: new Date(account.createdAt).toISOString(),
       updatedAt: new Date(account.updatedAt).toISOString(),
     };

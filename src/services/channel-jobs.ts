@@ -30,6 +30,8 @@ export interface ChannelJobDeps {
   resolveAccount: (id: string) => Promise<ResolvedAccount | undefined>;
   adapterFor: (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
   baseUrls: Readonly<Record<string, string>>;
+  /** The hub's public URL: status callbacks come back to it. */
+  publicUrl: string;
   /** Reply tokens older than this are not tried (LINE's are valid for about a minute). */
   replyTokenMaxAgeMs?: number;
   maxDeliveryAttempts?: number;
@@ -42,7 +44,9 @@ const RETRYABLE: ReadonlyArray<SendError['code']> = ['temporary', 'rate_limited'
 export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler> {
   const repo = new ConversationsRepo(d.store.db);
 
-  async function clientFor(accountId: string): Promise<{ client: ChannelClient; kind: string } | string> {
+  async function clientFor(
+    accountId: string,
+  ): Promise<{ client: ChannelClient; kind: string; adapter: ChannelAdapter<unknown, unknown> } | string> {
     const account = await d.resolveAccount(accountId);
     if (!account) return 'the messaging account was deleted';
     const adapter = d.adapterFor(account.kind);
@@ -52,7 +56,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
       ...(d.fetch ? { fetch: d.fetch } : {}),
       ...(d.providerTimeoutMs ? { timeoutMs: d.providerTimeoutMs } : {}),
     });
-    return { client, kind: account.kind };
+    return { client, kind: account.kind, adapter };
   }
 
   async function publishMessage(m: Message | undefined): Promise<void> {
@@ -79,23 +83,24 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     // Only the first attempt may spend the free reply token; retries push with the same idempotency key.
     const replyToken =
       job.attempts === 1 ? await repo.takeReplyToken(conv.id, now - (d.replyTokenMaxAgeMs ?? 50_000)) : undefined;
+    const statusPath = resolved.adapter.statusCallbackPath;
     const result = await resolved.client.send({
       idempotencyKey: msg.idempotencyKey ?? msg.id,
       recipient: identity.providerUserId,
       content: msg.content,
       mediaUrl: (blobId, variant) => d.blobs.signedUrl(blobId, variant),
+      attempt: job.attempts,
       ...(replyToken ? { replyToken } : {}),
+      ...(statusPath ? { statusCallbackUrl: `${d.publicUrl}/webhooks/${resolved.kind}/${conv.accountId}${statusPath}?m=${encodeURIComponent(msg.id)}` } : {}),
+      ...(typeof conv.context.address === 'string' && conv.context.address ? { address: conv.context.address } : {}),
     });
     const at = d.clock.now();
     if (result.ok) {
-      await publishMessage(
-        await repo.updateMessage(
-          msg.id,
-          { status: 'sent', providerMessageId: result.providerMessageId ?? null, errorCode: null, errorMessage: null },
-          at,
-          ['queued', 'sending'],
-        ),
-      );
+      // The provider id is recorded whatever the status: a fast status callback may already
+      // have moved the message past 'sent' (it found it through the ?m= reference).
+      if (result.providerMessageId) await repo.updateMessage(msg.id, { providerMessageId: result.providerMessageId }, at);
+      const sent = await repo.updateMessage(msg.id, { status: 'sent', errorCode: null, errorMessage: null }, at, ['queued', 'sending']);
+      await publishMessage(sent ?? (await repo.getMessage(msg.id)));
       return { done: true };
     }
     const err = result.error;

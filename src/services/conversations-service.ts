@@ -16,6 +16,8 @@ import { JobsRepo } from '../store/jobs-repo.js';
 import type { BlobStore } from './blob-store.js';
 import { summarize, type EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
+import type { TemplatesService } from './templates-service.js';
+import type { MessageTemplate } from '../store/templates-repo.js';
 
 export interface InstanceInfo {
   id: string;
@@ -34,6 +36,7 @@ export interface ConversationsDeps {
   channelInstance: (id: string) => Promise<InstanceInfo | undefined>;
   accountKind: (accountId: string) => Promise<string | undefined>;
   adapterFor: (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
+  templates: TemplatesService;
   onJobs: () => void;
 }
 
@@ -42,7 +45,8 @@ export type OutgoingContent =
   | { kind: 'text'; text: string }
   | { kind: 'image' | 'video' | 'audio' | 'file'; blobId: string; caption?: string; durationMs?: number }
   | { kind: 'sticker'; packageId: string; stickerId: string }
-  | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string };
+  | { kind: 'location'; latitude: number; longitude: number; title?: string; address?: string }
+  | { kind: 'template'; templateId: string; variables: Record<string, string> };
 
 export interface ConversationView {
   conversation: Conversation;
@@ -144,8 +148,14 @@ export class ConversationsService {
       throw new AppError('invalid_state', `Cannot send in a conversation that is ${c.state}`);
     }
     const content = await this.toContent(user, c, view, out);
-    if (view.windowEndsAt !== null && view.windowEndsAt < this.d.clock.now()) {
-      throw new AppError('outside_window', `The messaging window closed at ${new Date(view.windowEndsAt).toISOString()}`);
+    // Outside the messaging window only an approved template may go; refuse before calling the provider.
+    if (content.kind !== 'template' && view.windowEndsAt !== null && view.windowEndsAt < this.d.clock.now()) {
+      const templates = (await this.templatesFor(user, c.id)).map((t) => ({ id: t.id, name: t.name, language: t.language, text: t.text }));
+      throw new AppError(
+        'outside_window',
+        `The 24-hour messaging window closed at ${new Date(view.windowEndsAt).toISOString()}; only an approved template can be sent now`,
+        { windowEndsAt: view.windowEndsAt, templates },
+      );
     }
     const now = this.d.clock.now();
     const msg = await this.d.store.db.transaction().execute(async (trx) => {
@@ -184,6 +194,7 @@ export class ConversationsService {
       return { kind: 'text', text: out.text };
     }
     if (out.kind === 'sticker' || out.kind === 'location') return out;
+    if (out.kind === 'template') return this.d.templates.contentFor(c.accountId, out.templateId, out.variables);
     if (!view.instance?.settings.agentsCanSendAttachments) {
       throw new AppError('attachments_disabled', `Agents cannot send attachments on channel ${view.instance?.name ?? c.channelInstanceId}`);
     }
@@ -206,6 +217,17 @@ export class ConversationsService {
       },
       ...(out.caption ? { caption: out.caption } : {}),
     };
+  }
+
+  /** Approved templates an agent may send in this conversation, its language first. */
+  async templatesFor(user: AuthUser, id: string): Promise<MessageTemplate[]> {
+    const c = await this.load(user, id);
+    const kind = await this.d.accountKind(c.accountId);
+    if (!kind || !this.d.adapterFor(kind)?.capabilities.templates) return [];
+    const all = await this.d.templates.list(c.accountId, { status: 'approved' });
+    const lang = typeof c.context.locale === 'string' ? c.context.locale.toLowerCase() : '';
+    const score = (t: MessageTemplate) => (t.language.toLowerCase() === lang ? 0 : t.language.slice(0, 2).toLowerCase() === lang.slice(0, 2) ? 1 : 2);
+    return all.sort((a, b) => score(a) - score(b) || a.name.localeCompare(b.name));
   }
 
   /** Blobs an agent may download: their own uploads and media of conversations they may see. */

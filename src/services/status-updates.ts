@@ -7,7 +7,11 @@ type StatusEvent = Extract<InboundEvent, { type: 'status' }>;
 
 /** Applies a provider status callback to our message, only ever forward (late "sent" never beats "delivered"). */
 export async function advanceStatus(repo: ConversationsRepo, accountId: string, e: StatusEvent, now: number): Promise<HubEvent | undefined> {
-  const msg = await repo.messageByProviderId(accountId, e.providerMessageId);
+  // Our own reference first: a callback can outrun the send's answer that records the provider id.
+  const byRef = e.messageRef ? await repo.getMessage(e.messageRef) : undefined;
+  const msg = byRef && (await repo.getConversation(byRef.conversationId))?.accountId === accountId
+    ? byRef
+    : await repo.messageByProviderId(accountId, e.providerMessageId);
   if (!msg || !statusMovesForward(msg.status, e.status)) return undefined;
   const updated = await repo.updateMessage(
     msg.id,
@@ -15,6 +19,7 @@ export async function advanceStatus(repo: ConversationsRepo, accountId: string, 
       status: e.status,
       ...(e.errorCode ? { errorCode: e.errorCode } : {}),
       ...(e.errorMessage ? { errorMessage: e.errorMessage } : {}),
+      ...(msg.providerMessageId ? {} : { providerMessageId: e.providerMessageId }),
     },
     now,
     [msg.status],

@@ -7,6 +7,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_message_templates.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -18,7 +19,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001 };
+const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

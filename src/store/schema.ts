@@ -183,6 +183,21 @@ export interface BlobsTable {
   created_at: number;
 }
 
+export interface MessageTemplatesTable {
+  id: string;
+  account_id: string;
+  name: string;
+  language: string;
+  /** The approved text with {{1}}-style placeholders. */
+  text: string;
+  provider_template_id: string | null;
+  status: string;
+  /** JSON: sample values per placeholder. */
+  variables: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -199,4 +214,5 @@ export interface Database {
   inbound_events: InboundEventsTable;
   jobs: JobsTable;
   blobs: BlobsTable;
+  message_templates: MessageTemplatesTable;
 }

@@ -17,6 +17,7 @@ export const accountViewSchema = z.object({
     .describe('Secured fields are clear for admins and users allowed to view secrets, else masked as ••••1234'),
   securedFields: z.array(z.string()),
   callbackUrl: z.string().describe('The webhook URL to enter in the provider console'),
+  extraCallbackUrls: z.record(z.string(), z.string()).describe('Further URLs to enter in the provider console, e.g. statusCallbackUrl'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

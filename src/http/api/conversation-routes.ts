@@ -61,6 +61,7 @@ const OutgoingSchema = z.discriminatedUnion('kind', [
     title: z.string().max(100).optional(),
     address: z.string().max(100).optional(),
   }),
+  z.object({ kind: z.literal('template'), templateId: z.string().min(1), variables: z.record(z.string(), z.string().max(1024)).default({}) }),
 ]);
 
 function publicConversation<T extends { replyToken?: unknown; replyTokenAt?: unknown }>(c: T): Omit<T, 'replyToken' | 'replyTokenAt'> {
@@ -148,6 +149,15 @@ export function conversationRoutes(d: { conversations: ConversationsService; blo
       }),
       response: z.array(MessageSchema),
       handler: async ({ user, params, query }) => (await svc.messages(user, params.id, query.afterSeq, query.limit)).map(publicMessage),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/conversations/:id/templates',
+      tag: 'conversations',
+      summary: "Approved templates for this conversation's channel, its language first (WhatsApp outside the 24-hour window)",
+      auth: ANY,
+      params: Id,
+      handler: ({ user, params }) => svc.templatesFor(user, params.id),
     }),
     defineRoute({
       method: 'POST',

@@ -3,7 +3,7 @@
  * for the signature check; nothing is stored unless the signature is proven; the provider gets
  * its 2xx only after the events are committed.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebhookParseError, type ChannelAdapter, type RawWebhook } from '../../channels/adapter.js';
 import type { Clock } from '../../lib/clock.js';
 import type { IngestService } from '../../services/ingest.js';
@@ -36,9 +36,9 @@ export async function webhookRoutes(app: FastifyInstance, d: WebhookDeps): Promi
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
-  app.post<{ Params: { kind: string; accountId: string } }>('/webhooks/:kind/:accountId', async (req, reply) => {
+  const handler = async (req: FastifyRequest<{ Params: { kind: string; accountId: string; hook?: string } }>, reply: FastifyReply) => {
     const receivedAt = d.clock.now();
-    const { kind, accountId } = req.params;
+    const { kind, accountId, hook } = req.params;
     const reject = (status: number, code: string, reason: string, message: string) => {
       d.metrics.webhooksRejected.inc({ channel: kind, reason });
       return reply.code(status).send({ error: { code, message } });
@@ -53,6 +53,9 @@ export async function webhookRoutes(app: FastifyInstance, d: WebhookDeps): Promi
     }
     if (!adapter || !account || account.kind !== kind) {
       return reject(404, 'not_found', 'unknown_account', `No ${kind} messaging account ${accountId}`);
+    }
+    if (hook !== undefined && !knownHooks(adapter).has(`/${hook}`)) {
+      return reject(404, 'not_found', 'unknown_hook', `No webhook /${hook} for ${kind}`);
     }
     const raw: RawWebhook = {
       url: d.publicUrl + req.url,
@@ -79,5 +82,12 @@ export async function webhookRoutes(app: FastifyInstance, d: WebhookDeps): Promi
     const ack = adapter.webhookAck ?? { status: 200 };
     if (ack.contentType) void reply.type(ack.contentType);
     return reply.code(ack.status).send(ack.body ?? '');
-  });
+  };
+  app.post('/webhooks/:kind/:accountId', handler);
+  // Extra hooks a channel declares (e.g. Twilio's status callbacks at …/status).
+  app.post('/webhooks/:kind/:accountId/:hook', handler);
+}
+
+function knownHooks(adapter: ChannelAdapter<unknown, unknown>): Set<string> {
+  return new Set([...Object.values(adapter.extraCallbacks ?? {}), ...(adapter.statusCallbackPath ? [adapter.statusCallbackPath] : [])]);
 }

@@ -1,0 +1,321 @@
+/**
+ * The outbox and its runner on SQLite and PostgreSQL: due jobs only, leases, retries, and two
+ * runners (two connections, as two hub processes would have) never running one job twice.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../test/support/api-client.js';
+import { createTestDatabase, createTestStore, STORE_KINDS } from '../../test/support/stores.js';
+import { ManualClock, systemClock } from '../lib/clock.js';
+import { createLogger } from '../lib/logger.js';
+import { migrate, openStore, type Store } from '../store/db.js';
+import { JobsRepo, type Job } from '../store/jobs-repo.js';
+import { backoffMs, JobRunner, type JobHandler } from './job-runner.js';
+
+const log = createLogger('silent');
+const HOUR = 3_600_000;
+
+/** A promise that resolves the n-th time `hit()` is called. */
+function counter() {
+  let n = 0;
+  const waiters: Array<{ at: number; resolve: () => void }> = [];
+  return {
+    hit() {
+      n++;
+      for (const w of waiters.filter((x) => x.at <= n)) w.resolve();
+    },
+    get count() {
+      return n;
+    },
+    reached(at: number): Promise<void> {
+      if (n >= at) return Promise.resolve();
+      return new Promise((resolve) => waiters.push({ at, resolve }));
+    },
+  };
+}
+
+async function row(store: Store, id: string) {
+  return store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+describe.each(STORE_KINDS)('JobsRepo on %s', (kind) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let jobs: JobsRepo;
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+
+  beforeEach(async () => {
+    ({ store, cleanup } = await createTestStore(kind));
+    jobs = new JobsRepo(store.db, store.dialect);
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  it('claims only due jobs, oldest first, up to the limit, and counts the attempt', async () => {
+    const later = await jobs.enqueue('k', { n: 'later' }, t0, t0 + 10_000);
+    const b = await jobs.enqueue('k', { n: 'b' }, t0, t0 - 1000);
+    const a = await jobs.enqueue('k', { n: 'a' }, t0, t0 - 2000);
+    const c = await jobs.enqueue('k', { n: 'c' }, t0, t0);
+
+    const first = await jobs.claim(t0, 2, 60_000);
+    expect(first.map((j) => j.id)).toEqual([a, b]);
+    expect(first[0]).toMatchObject({ kind: 'k', payload: { n: 'a' }, attempts: 1, runAt: t0 - 2000 });
+    const second = await jobs.claim(t0, 10, 60_000);
+    expect(second.map((j) => j.id)).toEqual([c]);
+    expect(await jobs.claim(t0 + 9_999, 10, 60_000)).toEqual([]);
+    expect((await jobs.claim(t0 + 10_000, 10, 60_000)).map((j) => j.id)).toEqual([later]);
+  });
+
+  it('a claimed job is not claimed again until its lease runs out, then it is (its worker died)', async () => {
+    const id = await jobs.enqueue('k', {}, t0);
+    expect(await jobs.claim(t0, 10, 1000)).toHaveLength(1);
+    expect(await jobs.claim(t0 + 999, 10, 1000)).toEqual([]);
+    expect(await jobs.claim(t0 + 1000, 10, 1000)).toEqual([]);
+    const again = await jobs.claim(t0 + 1001, 10, 1000);
+    expect(again.map((j) => [j.id, j.attempts])).toEqual([[id, 2]]);
+    expect((await row(store, id)).locked_until).toBe(t0 + 2001);
+  });
+
+  it('retryLater puts the job back, due later, with the reason', async () => {
+    const id = await jobs.enqueue('k', {}, t0);
+    await jobs.claim(t0, 10, 60_000);
+    await jobs.retryLater(id, t0 + 5000, 'provider said 503', t0 + 10);
+    expect(await row(store, id)).toMatchObject({ status: 'pending', run_at: t0 + 5000, last_error: 'provider said 503', locked_until: null });
+    expect(await jobs.nextRunAt()).toBe(t0 + 5000);
+    expect(await jobs.claim(t0 + 4999, 10, 60_000)).toEqual([]);
+    const again = await jobs.claim(t0 + 5000, 10, 60_000);
+    expect(again.map((j) => [j.id, j.attempts])).toEqual([[id, 2]]);
+  });
+
+  it('done and failed jobs are never claimed again, even past any lease', async () => {
+    const done = await jobs.enqueue('k', {}, t0);
+    const failed = await jobs.enqueue('k', {}, t0);
+    await jobs.claim(t0, 10, 1000);
+    await jobs.complete(done, t0 + 1);
+    await jobs.fail(failed, 'refused', t0 + 1);
+    expect(await jobs.claim(t0 + HOUR, 10, 1000)).toEqual([]);
+    expect(await jobs.counts()).toEqual({ done: 1, failed: 1 });
+    expect((await row(store, failed)).last_error).toBe('refused');
+    expect(await jobs.nextRunAt()).toBeUndefined();
+    await jobs.purgeDone(t0 + 2);
+    expect(await jobs.counts()).toEqual({ failed: 1 });
+  });
+});
+
+describe.each(STORE_KINDS)('JobRunner on %s', (kind) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let jobs: JobsRepo;
+  let clock: ManualClock;
+  const runners: JobRunner[] = [];
+
+  beforeEach(async () => {
+    ({ store, cleanup } = await createTestStore(kind));
+    jobs = new JobsRepo(store.db, store.dialect);
+    clock = new ManualClock();
+  });
+  afterEach(async () => {
+    for (const r of runners.splice(0)) await r.stop();
+    await cleanup();
+  });
+
+  function runner(handlers: Record<string, JobHandler>, o: { leaseMs?: number; idleMs?: number } = {}): JobRunner {
+    // An hour between looks at the table: anything that runs sooner ran because of a poke.
+    const r = new JobRunner({ jobs, clock, log, handlers, idleMs: o.idleMs ?? HOUR, ...(o.leaseMs ? { leaseMs: o.leaseMs } : {}) });
+    runners.push(r);
+    return r;
+  }
+
+  it('a poke runs a new job at once', async () => {
+    const ran = counter();
+    const seen: Job[] = [];
+    const r = runner({
+      deliver: async (job) => {
+        seen.push(job);
+        ran.hit();
+        return { done: true };
+      },
+    });
+    r.start();
+    const id = await jobs.enqueue('deliver', { messageId: 'm1' }, clock.now());
+    r.poke();
+    await ran.reached(1);
+    expect(seen[0]).toMatchObject({ id, kind: 'deliver', payload: { messageId: 'm1' }, attempts: 1 });
+    await eventually(async () => (await row(store, id)).status === 'done', 5000, 'job done');
+
+    // And again, once the runner has been idle: the next poke still finds new work.
+    const id2 = await jobs.enqueue('deliver', { messageId: 'm2' }, clock.now());
+    r.poke();
+    await ran.reached(2);
+    expect(seen[1]?.id).toBe(id2);
+  });
+
+  it('does nothing before start and after stop', async () => {
+    const ran = counter();
+    const r = runner({ k: async () => (ran.hit(), { done: true }) });
+    const id = await jobs.enqueue('k', {}, clock.now());
+    r.poke();
+    await r.stop();
+    r.poke();
+    // The claim would have happened synchronously up to its first await; the row is untouched.
+    expect((await row(store, id)).status).toBe('pending');
+    expect(ran.count).toBe(0);
+  });
+
+  it('retryLater reschedules: the job runs again once it is due', async () => {
+    const ran = counter();
+    const r = runner({
+      deliver: async (job) => {
+        ran.hit();
+        return job.attempts === 1 ? { retryAt: clock.now() + 60_000, error: 'temporary: 503' } : { done: true };
+      },
+    });
+    r.start();
+    const id = await jobs.enqueue('deliver', {}, clock.now());
+    r.poke();
+    await ran.reached(1);
+    const waiting = await eventually(async () => {
+      const j = await row(store, id);
+      return j.status === 'pending' && j;
+    }, 5000, 'job back to pending');
+    expect(waiting).toMatchObject({ run_at: clock.now() + 60_000, last_error: 'temporary: 503', attempts: 1, locked_until: null });
+
+    clock.advance(60_000);
+    r.poke();
+    await ran.reached(2);
+    await eventually(async () => (await row(store, id)).status === 'done', 5000, 'job done');
+    expect((await row(store, id)).attempts).toBe(2);
+  });
+
+  it('a job whose handler crashed is claimed again after its lease expires', async () => {
+    const ran = counter();
+    const r = runner(
+      {
+        deliver: async (job) => {
+          ran.hit();
+          if (job.attempts === 1) throw new Error('worker crashed mid-job');
+          return { done: true };
+        },
+      },
+      { leaseMs: 1000 },
+    );
+    r.start();
+    const id = await jobs.enqueue('deliver', {}, clock.now());
+    r.poke();
+    await ran.reached(1);
+    // Left running under its lease: nothing is lost, nothing is retried early.
+    expect(await row(store, id)).toMatchObject({ status: 'running', locked_until: clock.now() + 1000, attempts: 1 });
+    r.poke();
+    clock.advance(1001);
+    r.poke();
+    await ran.reached(2);
+    await eventually(async () => (await row(store, id)).status === 'done', 5000, 'job done');
+    expect(ran.count).toBe(2);
+    expect((await row(store, id)).attempts).toBe(2);
+  });
+
+  it('records a failed outcome, and fails a job of an unknown kind', async () => {
+    const r = runner({ deliver: async () => ({ failed: 'invalid recipient' }) });
+    r.start();
+    const failed = await jobs.enqueue('deliver', {}, clock.now());
+    const unknown = await jobs.enqueue('mystery', {}, clock.now());
+    r.poke();
+    await eventually(async () => (await jobs.counts()).failed === 2, 5000, 'both failed');
+    expect((await row(store, failed)).last_error).toBe('invalid recipient');
+    expect((await row(store, unknown)).last_error).toMatch(/no handler for job kind mystery/);
+  });
+
+  it('stop waits for the jobs in flight', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const started = counter();
+    const r = runner({
+      slow: async () => {
+        started.hit();
+        await gate;
+        return { done: true };
+      },
+    });
+    r.start();
+    const id = await jobs.enqueue('slow', {}, clock.now());
+    r.poke();
+    await started.reached(1);
+    let stopped = false;
+    const stopping = r.stop().then(() => (stopped = true));
+    await new Promise((res) => setImmediate(res));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await row(store, id)).status).toBe('done');
+  });
+});
+
+describe.each(STORE_KINDS)('two runners on one %s database', (kind) => {
+  it('never run one job twice (200 jobs, two connections)', async () => {
+    const tdb = await createTestDatabase(kind);
+    const a = openStore(tdb.url);
+    const b = openStore(tdb.url);
+    const runners: JobRunner[] = [];
+    try {
+      await migrate(a);
+      const repoA = new JobsRepo(a.db, a.dialect);
+      const now = systemClock.now();
+      const ids: string[] = [];
+      for (let i = 0; i < 200; i++) ids.push(await repoA.enqueue('work', { i }, now));
+
+      const calls = new Map<string, number>();
+      const byRunner = [0, 0];
+      const handler =
+        (n: 0 | 1): JobHandler =>
+        async (job) => {
+          calls.set(job.id, (calls.get(job.id) ?? 0) + 1);
+          byRunner[n]!++;
+          // Yield so the other runner claims while this one holds jobs.
+          await new Promise((r) => setTimeout(r, 1));
+          return { done: true };
+        };
+      for (const [n, s] of [a, b].entries()) {
+        runners.push(
+          new JobRunner({
+            jobs: new JobsRepo(s.db, s.dialect),
+            clock: systemClock,
+            log,
+            handlers: { work: handler(n as 0 | 1) },
+            concurrency: 8,
+            idleMs: 20,
+          }),
+        );
+      }
+      for (const r of runners) r.start();
+      await eventually(async () => (await repoA.counts()).done === 200, 20_000, 'all 200 jobs done');
+      for (const r of runners) await r.stop();
+
+      expect(calls.size).toBe(200);
+      expect(new Set(calls.keys())).toEqual(new Set(ids));
+      const twice = [...calls].filter(([, n]) => n !== 1);
+      expect(twice).toEqual([]);
+      expect(byRunner[0]! + byRunner[1]!).toBe(200);
+      // Both took part, or the test proved nothing about concurrent claims.
+      expect(byRunner[0]).toBeGreaterThan(0);
+      expect(byRunner[1]).toBeGreaterThan(0);
+      const attempts = await a.db.selectFrom('jobs').select('attempts').where('attempts', '!=', 1).execute();
+      expect(attempts).toEqual([]);
+    } finally {
+      for (const r of runners) await r.stop();
+      await a.close();
+      await b.close();
+      await tdb.drop();
+    }
+  });
+});
+
+describe('backoffMs', () => {
+  it('doubles from 1 s and stops at 5 minutes, with ±25 % jitter', () => {
+    const mid = () => 0.5;
+    expect([1, 2, 3, 4].map((n) => backoffMs(n, mid))).toEqual([1000, 2000, 4000, 8000]);
+    expect(backoffMs(30, mid)).toBe(300_000);
+    expect(backoffMs(1, () => 0)).toBe(750);
+    expect(backoffMs(1, () => 1)).toBe(1250);
+    expect(backoffMs(0, mid)).toBe(1000);
+  });
+});
