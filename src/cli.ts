@@ -11,9 +11,9 @@ import { UsersRepo } from './store/users-repo.js';
 import { systemClock } from './lib/clock.js';
 import { VERSION } from './version.js';
 
-function config(overrides: Partial<Config> = {}): Config {
+function config(fallbacks: { dataDir?: string } = {}): Config {
   try {
-    return loadConfig(process.env, overrides);
+    return loadConfig(undefined, {}, fallbacks);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
@@ -59,9 +59,9 @@ program
 program
   .command('demo')
   .description('Start the hub on the embedded store with the provider emulators and demo data')
-  .option('--data-dir <dir>', 'where the demo keeps its data', './data/demo')
-  .action(async (opts: { dataDir: string }) => {
-    const base = config({ dataDir: process.env.SWITCHBOARD_DATA_DIR ?? opts.dataDir });
+  .option('--data-dir <dir>', 'where the demo keeps its data (default: SWITCHBOARD_DATA_DIR, else ./data/demo)')
+  .action(async (opts: { dataDir?: string }) => {
+    const base = opts.dataDir ? { ...config(), ...loadConfig(undefined, { dataDir: opts.dataDir }) } : config({ dataDir: './data/demo' });
     const demo = await startDemo(base);
     const lines = [
       '',

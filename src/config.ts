@@ -100,9 +100,13 @@ function loadOrCreateKey(dataDir: string): Buffer {
   return key;
 }
 
-export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
+/**
+ * `overrides` win over the environment; `fallbacks` apply only where the environment is silent
+ * (the demo keeps its data in ./data/demo unless SWITCHBOARD_DATA_DIR says otherwise).
+ */
+export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}, fallbacks: { dataDir?: string } = {}): Config {
   const v = parseVariables(env);
-  const dataDir = resolve(overrides.dataDir ?? v.SWITCHBOARD_DATA_DIR);
+  const dataDir = resolve(overrides.dataDir ?? (env.SWITCHBOARD_DATA_DIR ? v.SWITCHBOARD_DATA_DIR : (fallbacks.dataDir ?? v.SWITCHBOARD_DATA_DIR)));
   mkdirSync(dataDir, { recursive: true });
   const host = overrides.host ?? v.HOST;
   const port = overrides.port ?? v.PORT;

@@ -32,7 +32,8 @@ import { BlobStore } from './services/blob-store.js';
 import { channelJobHandlers } from './services/channel-jobs.js';
 import { ContactsService } from './services/contacts-service.js';
 import { ConversationsService } from './services/conversations-service.js';
-import { LocalEventBus, PostgresEventBus, type EventBus } from './services/event-bus.js';
+import { LocalEventBus, type EventBus } from './services/event-bus.js';
+import { PostgresEventBus } from './store/pg-event-bus.js';
 import { IngestService } from './services/ingest.js';
 import { JobRunner } from './services/job-runner.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
@@ -113,8 +114,26 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   const queuesOf = async (userId: string) => (await routingRepo.listQueuesOfUser(userId)).map((q) => q.id);
   const resolveAccount = (id: string) => accounts.resolveForWebhook(id);
 
-  let runner: JobRunner | undefined;
-  const onJobs = () => runner?.poke();
+  const runner = new JobRunner({
+    jobs: new JobsRepo(store.db, store.dialect),
+    clock,
+    log,
+    handlers: channelJobHandlers({
+      store,
+      clock,
+      log,
+      bus,
+      metrics,
+      blobs,
+      resolveAccount,
+      adapterFor,
+      baseUrls: config.providers as unknown as Record<string, string>,
+      publicUrl: config.publicUrl,
+      ...(o.fetch ? { fetch: o.fetch } : {}),
+      ...(o.providerTimeoutMs ? { providerTimeoutMs: o.providerTimeoutMs } : {}),
+    }),
+  });
+  const onJobs = () => runner.poke();
 
   const ingest = new IngestService({
     store,
@@ -159,25 +178,6 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   });
   const contacts = new ContactsService({ contacts: new ContactsRepo(store.db), conversations: new ConversationsRepo(store.db), clock, bus });
 
-  runner = new JobRunner({
-    jobs: new JobsRepo(store.db, store.dialect),
-    clock,
-    log,
-    handlers: channelJobHandlers({
-      store,
-      clock,
-      log,
-      bus,
-      metrics,
-      blobs,
-      resolveAccount,
-      adapterFor,
-      baseUrls: config.providers as unknown as Record<string, string>,
-      publicUrl: config.publicUrl,
-      ...(o.fetch ? { fetch: o.fetch } : {}),
-      ...(o.providerTimeoutMs ? { providerTimeoutMs: o.providerTimeoutMs } : {}),
-    }),
-  });
 
   const authenticator = new HttpAuthenticator(auth);
   const secureCookies = config.publicUrl.startsWith('https://');

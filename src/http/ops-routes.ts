@@ -1,6 +1,5 @@
 /** /healthz, /metrics, the OpenAPI document, and the signed media URLs providers fetch. */
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import type { Registry } from 'prom-client';
 import type { BlobStore } from '../services/blob-store.js';
 import type { Store } from '../store/db.js';
@@ -17,7 +16,7 @@ export interface OpsDeps {
 export async function opsRoutes(app: FastifyInstance, d: OpsDeps): Promise<void> {
   app.get('/healthz', async (_req, reply) => {
     try {
-      await sql`select 1`.execute(d.store.db);
+      await d.store.ping();
       return { status: 'ok', store: d.store.dialect, version: d.version };
     } catch {
       return reply.code(503).send({ status: 'unavailable', store: d.store.dialect, version: d.version });

@@ -3,7 +3,7 @@
  * `postgres://…` (scale-out). Both go through Kysely; only this folder touches it.
  */
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
@@ -16,7 +16,13 @@ export interface Store {
   dialect: Dialect;
   /** For PostgreSQL LISTEN/NOTIFY fan-out; undefined on SQLite. */
   pgPool?: pg.Pool;
+  /** Throws when the database cannot answer. */
+  ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+async function ping(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
 
 const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002 };
@@ -40,14 +46,14 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
+    return { db, dialect: 'postgres', pgPool: pool, ping: () => ping(db), close: () => db.destroy() };
   }
   throw new Error(`Unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 }
