@@ -210,7 +210,15 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   app.addContentTypeParser(/^(image|video|audio)\/|^application\/(octet-stream|pdf|zip)/, { parseAs: 'buffer' }, (_r, body, done) =>
     done(null, body),
   );
-  await app.register(async (scope) => webhookRoutes(scope, { publicUrl: config.publicUrl, clock, metrics, ingest, resolveAccount, adapterFor }));
+  await app.register(async (scope) => webhookRoutes(scope, {
+      publicUrl: config.publicUrl,
+      clock,
+      metrics,
+      ingest,
+      resolveAccount,
+      adapterFor,
+      markVerified: (id) => accounts.markWebhookVerified(id),
+    }));
   await app.register(async (scope) => realtimeRoutes(scope, {
       bus,
       auth: authenticator,

@@ -35,6 +35,11 @@ interface EventBase {
   raw: unknown;
   /** The business address the customer wrote to (a WhatsApp number), when one account serves several. */
   address?: string;
+  /**
+   * What the provider tells about the conversation's origin (Business Messages entry point,
+   * place id, resolved locale…); kept on the conversation for routing rules.
+   */
+  context?: Record<string, string | number | boolean>;
 }
 
 /** Normalized inbound events. Everything a provider sends maps onto one of these. */
@@ -61,6 +66,9 @@ export type InboundEvent =
       errorCode?: string;
       errorMessage?: string;
     })
+  | (EventBase & { type: 'typing'; user: ProviderUser; isTyping: boolean })
+  /** The customer asks for a human (Business Messages requestedLiveAgent): a bot hands over. */
+  | (EventBase & { type: 'escalate'; user: ProviderUser })
   | (EventBase & { type: 'unknown'; eventType: string; user?: ProviderUser });
 
 export type DeliveryStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -88,7 +96,26 @@ export interface OutboundMessage {
   statusCallbackUrl?: string;
   /** The business address to send from (the WhatsApp number of the channel instance), if any. */
   address?: string;
+  /** Who speaks (Business Messages shows it): an agent by display name, or a bot. */
+  representative?: Representative;
+  /** Quick replies offered with the message, where the channel has them. */
+  suggestions?: ReadonlyArray<{ text: string; postbackData: string }>;
 }
+
+export interface Representative {
+  type: 'human' | 'bot';
+  displayName?: string;
+  avatarUrl?: string;
+}
+
+/** Conversation events some providers show the customer (typing, an agent joined or left). */
+export interface ConversationSignal {
+  type: 'typing_started' | 'typing_stopped' | 'representative_joined' | 'representative_left';
+  representative: Representative;
+}
+
+/** A provider's request to prove we own the webhook (Business Messages' clientToken/secret POST). */
+export type HandshakeResult = { handled: false } | { handled: true; ok: boolean; ack: WebhookAck };
 
 /** A template as the provider knows it (Twilio Content API), for import and approval sync. */
 export interface ProviderTemplate {
@@ -157,6 +184,8 @@ export interface ChannelClient {
   downloadMedia?(providerRef: string, signal?: AbortSignal): Promise<DownloadedMedia>;
   /** Templates the provider holds for this account (channels with `capabilities.templates`). */
   listTemplates?(signal?: AbortSignal): Promise<ProviderTemplate[]>;
+  /** Typing and join/leave signals, where the provider shows them; same error model as send. */
+  sendSignal?(recipient: string, signal: ConversationSignal, idempotencyKey: string, abort?: AbortSignal): Promise<SendResult>;
 }
 
 export interface ClientDeps {
@@ -196,4 +225,9 @@ export interface ChannelAdapter<Credentials = unknown, Settings = unknown> {
   readonly extraCallbacks?: Readonly<Record<string, string>>;
   /** Suffix of the callback URL the hub puts in each outbound message for status callbacks. */
   readonly statusCallbackPath?: string;
+  /**
+   * Answers an ownership check before signature verification; an ok handshake marks the
+   * account's webhook verified. Channels without one omit it.
+   */
+  handshake?(webhook: RawWebhook, credentials: Credentials): HandshakeResult;
 }

@@ -41,6 +41,8 @@ export interface AccountView {
   callbackUrl: string;
   /** Further URLs the provider needs (e.g. Twilio's status-callback URL), by name. */
   extraCallbackUrls: Record<string, string>;
+  /** When the provider last proved the webhook URL (Business Messages' verification); null: never. */
+  webhookVerifiedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -258,6 +260,7 @@ export class AccountsService {
           this.callbackUrl(account.kind, account.id) + suffix,
         ]),
       ),
+      webhookVerifiedAt: account.webhookVerifiedAt === null ? null : new Date(account.webhookVerifiedAt).toISOString(),
       createdAt: new Date(account.createdAt).toISOString(),
       updatedAt: new Date(account.updatedAt).toISOString(),
     };
@@ -331,6 +334,11 @@ export class AccountsService {
    * concurrent lookups of one id share one query. This service's writes invalidate at once;
    * other processes' writes are seen within the TTL.
    */
+  /** The provider's ownership check of the webhook succeeded. */
+  async markWebhookVerified(id: string): Promise<void> {
+    await this.deps.repo.markWebhookVerified(id, this.deps.clock.now());
+  }
+
   resolveForWebhook(id: string): Promise<ResolvedAccount | undefined> {
     const now = this.deps.clock.now();
     const hit = this.cache.get(id);

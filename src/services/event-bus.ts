@@ -21,7 +21,8 @@ export interface ConversationSummary {
 export type HubEvent =
   | { type: 'conversation.created' | 'conversation.updated'; conversation: ConversationSummary }
   | { type: 'message.created' | 'message.updated'; conversation: ConversationSummary; message: Message }
-  | { type: 'presence.updated'; userId: string; presence: string };
+  | { type: 'presence.updated'; userId: string; presence: string }
+  | { type: 'typing'; conversation: ConversationSummary; who: 'customer' | 'agent'; isTyping: boolean };
 
 export function summarize(c: Conversation): ConversationSummary {
   return {

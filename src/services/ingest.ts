@@ -188,6 +188,18 @@ export class IngestService {
         if (updated) fx.publish.push(updated);
         return;
       }
+      case 'typing': {
+        const { identity } = await repo.upsertIdentity(account.id, account.kind, event.user.id, event.user, now);
+        const live = await repo.liveConversationOf(identity.id);
+        if (live) fx.publish.push({ type: 'typing', conversation: summarize(live), who: 'customer', isTyping: event.isTyping });
+        return;
+      }
+      case 'escalate': {
+        const { identity } = await repo.upsertIdentity(account.id, account.kind, event.user.id, event.user, now);
+        const live = await repo.liveConversationOf(identity.id);
+        if (live) await this.appendSystem(repo, live, { kind: 'event', name: 'live_agent_requested' }, now, fx);
+        return;
+      }
       case 'unknown':
         this.deps.log.info({ accountId: account.id, eventType: event.eventType }, 'unknown provider event stored');
         return;
@@ -231,6 +243,7 @@ export class IngestService {
           locale: event.user.language ?? identity.language ?? route.language,
           firstMessage: content.kind === 'text' ? content.text : null,
           address: event.address ?? null,
+          ...event.context,
         },
         at: now,
       });

@@ -19,6 +19,8 @@ export interface MessagingAccount {
   createdAt: number;
   updatedAt: number;
   deletedAt: number | null;
+  /** When the provider's webhook ownership check last succeeded (null: never). */
+  webhookVerifiedAt: number | null;
 }
 
 export interface NewMessagingAccount {
@@ -55,6 +57,7 @@ function toAccount(r: Selectable<MessagingAccountsTable>): MessagingAccount {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     deletedAt: r.deleted_at === null ? null : Number(r.deleted_at),
+    webhookVerifiedAt: r.webhook_verified_at === null ? null : Number(r.webhook_verified_at),
   };
 }
 
@@ -73,6 +76,7 @@ export class AccountsRepo {
       created_at: a.createdAt,
       updated_at: a.createdAt,
       deleted_at: null,
+      webhook_verified_at: null,
     };
     await this.db.insertInto('messaging_accounts').values(row).execute();
     return toAccount(row);
@@ -110,6 +114,10 @@ export class AccountsRepo {
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) return undefined;
     return this.get(id);
+  }
+
+  async markWebhookVerified(id: string, at: number): Promise<void> {
+    await this.db.updateTable('messaging_accounts').set({ webhook_verified_at: at }).where('id', '=', id).execute();
   }
 
   /** Sets `deleted_at`; false when the account is missing or already deleted. */

@@ -48,6 +48,7 @@ export interface MessagingAccountsTable {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+  webhook_verified_at: number | null;
 }
 
 export interface QueuesTable {

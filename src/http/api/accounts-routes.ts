@@ -18,6 +18,7 @@ export const accountViewSchema = z.object({
   securedFields: z.array(z.string()),
   callbackUrl: z.string().describe('The webhook URL to enter in the provider console'),
   extraCallbackUrls: z.record(z.string(), z.string()).describe('Further URLs to enter in the provider console, e.g. statusCallbackUrl'),
+  webhookVerifiedAt: z.string().nullable().describe('When the provider last verified the webhook URL (Business Messages); null: never'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

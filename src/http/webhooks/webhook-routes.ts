@@ -22,6 +22,7 @@ export interface WebhookDeps {
   metrics: Metrics;
   ingest: IngestService;
   resolveAccount: (id: string) => Promise<WebhookAccount | undefined>;
+  markVerified: (accountId: string) => Promise<void>;
   adapterFor: (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
 }
 
@@ -40,7 +41,8 @@ export async function webhookRoutes(app: FastifyInstance, d: WebhookDeps): Promi
     const receivedAt = d.clock.now();
     const { kind, accountId, hook } = req.params;
     const reject = (status: number, code: string, reason: string, message: string) => {
-      d.metrics.webhooksRejected.inc({ channel: kind, reason });
+      // The kind comes from the URL: only known kinds become label values (bounded cardinality).
+      d.metrics.webhooksRejected.inc({ channel: d.adapterFor(kind) ? kind : 'unknown', reason });
       return reply.code(status).send({ error: { code, message } });
     };
     const adapter = d.adapterFor(kind);
@@ -62,6 +64,13 @@ export async function webhookRoutes(app: FastifyInstance, d: WebhookDeps): Promi
       headers: headersOf(req.headers),
       body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     };
+    const handshake = adapter.handshake?.(raw, account.credentials);
+    if (handshake?.handled) {
+      if (!handshake.ok) return reject(handshake.ack.status, 'invalid_signature', 'handshake', 'The verification token does not match');
+      await d.markVerified(account.id);
+      if (handshake.ack.contentType) void reply.type(handshake.ack.contentType);
+      return reply.code(handshake.ack.status).send(handshake.ack.body ?? '');
+    }
     const verdict = adapter.verify(raw, account.credentials);
     if (!verdict.ok) return reject(verdict.status, 'invalid_signature', 'signature', verdict.reason);
     let events;
