@@ -234,6 +234,13 @@ export async function createHub(o: HubOptions): Promise<Hub> {
 
   if (o.workers !== false) runner.start();
   const jobs = runner;
+  // Housekeeping: expired sessions and finished jobs older than a day.
+  const jobsRepo = new JobsRepo(store.db, store.dialect);
+  const housekeeping = setInterval(() => {
+    auth.purgeExpiredSessions().catch((err: unknown) => log.warn({ err }, 'purging sessions failed'));
+    jobsRepo.purgeDone(clock.now() - 86_400_000).catch((err: unknown) => log.warn({ err }, 'purging jobs failed'));
+  }, 600_000);
+  housekeeping.unref();
 
   return {
     config,
@@ -254,6 +261,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       return app.listen({ host: config.host, port: config.port });
     },
     async close() {
+      clearInterval(housekeeping);
       await app.close();
       await jobs.stop();
       await bus.close();
