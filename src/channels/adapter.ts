@@ -100,6 +100,11 @@ export interface OutboundMessage {
   representative?: Representative;
   /** Quick replies offered with the message, where the channel has them. */
   suggestions?: ReadonlyArray<{ text: string; postbackData: string }>;
+  /**
+   * Provider ids of OTHER messages already sent in this conversation: a channel that reconciles
+   * an unanswered earlier try by looking for an identical message must not mistake one of these.
+   */
+  knownProviderMessageIds?: ReadonlyArray<string>;
 }
 
 export interface Representative {
@@ -191,6 +196,8 @@ export interface ChannelClient {
 export interface ClientDeps {
   /** Provider API base URLs from the config (real service or emulator). */
   baseUrls: Readonly<Record<string, string>>;
+  /** The hub's clock (epoch ms), for time-based checks such as messaging windows. */
+  now?: () => number;
   fetch?: typeof fetch;
   timeoutMs?: number;
 }

@@ -53,6 +53,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     if (!adapter) return `no channel adapter for ${account.kind}`;
     const client = adapter.createClient(account.credentials, {
       baseUrls: d.baseUrls,
+      now: () => d.clock.now(),
       ...(d.fetch ? { fetch: d.fetch } : {}),
       ...(d.providerTimeoutMs ? { timeoutMs: d.providerTimeoutMs } : {}),
     });
@@ -90,6 +91,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
       content: msg.content,
       mediaUrl: (blobId, variant) => d.blobs.signedUrl(blobId, variant),
       attempt: job.attempts,
+      ...(job.attempts > 1 ? { knownProviderMessageIds: await repo.providerIdsInConversation(conv.id, msg.id) } : {}),
       ...(replyToken ? { replyToken } : {}),
       ...(statusPath ? { statusCallbackUrl: `${d.publicUrl}/webhooks/${resolved.kind}/${conv.accountId}${statusPath}?m=${encodeURIComponent(msg.id)}` } : {}),
       ...(typeof conv.context.address === 'string' && conv.context.address ? { address: conv.context.address } : {}),

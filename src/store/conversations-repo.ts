@@ -370,6 +370,19 @@ export class ConversationsRepo {
     return rows.map(toMessage);
   }
 
+  /** Provider ids of the conversation's outbound messages other than `exceptMessageId`. */
+  async providerIdsInConversation(conversationId: string, exceptMessageId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .select('provider_message_id')
+      .where('conversation_id', '=', conversationId)
+      .where('direction', '=', 'out')
+      .where('id', '<>', exceptMessageId)
+      .where('provider_message_id', 'is not', null)
+      .execute();
+    return rows.map((r) => r.provider_message_id!);
+  }
+
   /** Finds one of our messages in an account's conversations by the provider's id. */
   async messageByProviderId(accountId: string, providerMessageId: string): Promise<Message | undefined> {
     const r = await this.db

@@ -6,6 +6,7 @@
 import { WebhookParseError, type DeliveryStatus, type InboundEvent, type ProviderUser, type RawWebhook } from '../adapter.js';
 import type { MediaKind, MessageContent } from '../../domain/message.js';
 import { TWILIO_STATUS_CALLBACK_PATH } from './config.js';
+import { STATUS_ERROR_MESSAGES } from './errors.js';
 
 export const IDEMPOTENCY_TOKEN_HEADER = 'i-twilio-idempotency-token';
 
@@ -87,7 +88,7 @@ function statusEvent(sid: string, get: (n: string) => string | undefined, raw: T
   const status = mapTwilioStatus(twilioStatus);
   if (!status) return { ...common, type: 'unknown', eventType: `status.${twilioStatus || '(missing)'}` };
   const errorCode = get('ErrorCode');
-  const errorMessage = get('ErrorMessage');
+  const errorMessage = get('ErrorMessage') ?? (errorCode ? (STATUS_ERROR_MESSAGES[errorCode] ?? `Twilio error ${errorCode}`) : undefined);
   const messageRef = messageRefOf(url);
   return {
     ...common,
