@@ -5,6 +5,10 @@
  */
 import { createServer } from 'node:net';
 import { startLineEmulator, type LineEmulator } from '../../emulators/line/index.js';
+import { startTwilioEmulator, type TwilioEmulator } from '../../emulators/twilio/index.js';
+import type { Clock } from '../../src/lib/clock.js';
+import type { Config } from '../../src/config.js';
+import type { Logger } from '../../src/lib/logger.js';
 import { loadConfig } from '../../src/config.js';
 import { createHub, type Hub } from '../../src/hub.js';
 import { createLogger } from '../../src/lib/logger.js';
@@ -27,15 +31,28 @@ export interface TestHub {
   url: string;
   db: TestDatabase;
   line: LineEmulator;
+  twilio: TwilioEmulator;
   admin: ApiClient;
   close(): Promise<void>;
 }
 
 export const ADMIN = { email: 'admin@example.test', password: 'admin-password-1', displayName: 'Admin' };
 
-export async function startTestHub(kind: StoreKind, opts: { line?: Parameters<typeof startLineEmulator>[0] } = {}): Promise<TestHub> {
+export interface TestHubOptions {
+  line?: Parameters<typeof startLineEmulator>[0];
+  twilio?: Parameters<typeof startTwilioEmulator>[0];
+  /** One clock for the hub and the emulators, so tests can move time (24-hour windows, timeouts). */
+  clock?: Clock;
+  /** Config fields to override (bodyLimit…). */
+  config?: Partial<Config>;
+  logger?: Logger;
+}
+
+export async function startTestHub(kind: StoreKind, opts: TestHubOptions = {}): Promise<TestHub> {
   const db = await createTestDatabase(kind);
-  const line = await startLineEmulator({ webhookRetryDelayMs: 20, ...opts.line });
+  const now = opts.clock ? () => opts.clock!.now() : undefined;
+  const line = await startLineEmulator({ webhookRetryDelayMs: 20, ...(now ? { now } : {}), ...opts.line });
+  const twilio = await startTwilioEmulator({ webhookRetryDelayMs: 20, ...(now ? { now } : {}), ...opts.twilio });
   const port = await freePort();
   const config = loadConfig(
     { SWITCHBOARD_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
@@ -44,10 +61,22 @@ export async function startTestHub(kind: StoreKind, opts: { line?: Parameters<ty
       port,
       dataDir: db.dataDir,
       databaseUrl: db.url,
-      providers: { ...loadConfig({}, { dataDir: db.dataDir }).providers, lineApi: line.baseUrl, lineDataApi: line.baseUrl },
+      providers: {
+        ...loadConfig({}, { dataDir: db.dataDir }).providers,
+        lineApi: line.baseUrl,
+        lineDataApi: line.baseUrl,
+        twilioApi: twilio.baseUrl,
+        twilioContentApi: twilio.baseUrl,
+      },
+      ...opts.config,
     },
   );
-  const hub = await createHub({ config, logger: createLogger(config.logLevel), providerTimeoutMs: 3000 });
+  const hub = await createHub({
+    config,
+    logger: opts.logger ?? createLogger(config.logLevel),
+    providerTimeoutMs: 3000,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   const url = await hub.listen();
   await hub.auth.createUser({ ...ADMIN, role: 'admin' });
   const admin = new ApiClient(url);
@@ -57,11 +86,14 @@ export async function startTestHub(kind: StoreKind, opts: { line?: Parameters<ty
     url,
     db,
     line,
+    twilio,
     admin,
     async close() {
-      await hub.close();
-      await line.close();
-      await db.drop();
+      // Each step is bounded and named, so a hang says where it is.
+      await step('hub', () => hub.close());
+      await step('LINE emulator', () => line.close());
+      await step('Twilio emulator', () => twilio.close());
+      await step('database', () => db.drop());
     },
   };
 }
@@ -98,4 +130,46 @@ export async function setUpLineChannel(t: TestHub, o: { attachments?: boolean } 
   const agent = new ApiClient(t.url);
   await agent.login(`agent${n}@example.test`, agentPassword);
   return { account, creds, workstream: ws, queueId: ws.fallbackQueueId as string, agent, agentId, instance };
+}
+
+/** Admin connects a Twilio account with one WhatsApp number: account, workstream, agent, channel instance for the number. */
+export async function setUpTwilioChannel(t: TestHub, o: { attachments?: boolean; number?: string } = {}) {
+  const n = ++seq;
+  const hex = (len: number) => Array.from({ length: len }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const creds = { accountSid: `AC${hex(32)}`, authToken: hex(32) };
+  const number = o.number ?? `+1415555${String(1000 + n).slice(-4)}`;
+  const account = await t.admin.post('/api/accounts', {
+    kind: 'twilio-whatsapp',
+    name: `WhatsApp ${n}`,
+    credentials: creds,
+    settings: { numbers: [{ name: `Support ${n}`, number }] },
+  });
+  const ws = await t.admin.post('/api/workstreams', { name: `WA care ${n}`, mode: 'pick' });
+  const agentPassword = 'agent-password-1';
+  const agentUser = await t.admin.post('/api/users', { email: `wa-agent${n}@example.test`, displayName: `WA Agent ${n}`, password: agentPassword, role: 'agent' });
+  const agentId = (agentUser.user ?? agentUser).id as string;
+  await t.admin.post(`/api/queues/${ws.fallbackQueueId}/members`, { userId: agentId });
+  const instance = await t.admin.post('/api/channel-instances', {
+    accountId: account.id,
+    workstreamId: ws.id,
+    name: `WhatsApp ${number}`,
+    language: 'en-US',
+    address: number,
+    settings: { customersCanSendAttachments: true, agentsCanSendAttachments: o.attachments ?? true },
+  });
+  t.twilio.addAccount(creds);
+  t.twilio.addNumber({ accountSid: creds.accountSid, number, webhookUrl: account.callbackUrl, statusCallbackUrl: account.extraCallbackUrls.statusCallbackUrl });
+  const agent = new ApiClient(t.url);
+  await agent.login(`wa-agent${n}@example.test`, agentPassword);
+  return { account, creds, number, workstream: ws, queueId: ws.fallbackQueueId as string, agent, agentId, agentPassword, agentEmail: `wa-agent${n}@example.test`, instance };
+}
+
+async function step(name: string, fn: () => Promise<void>, limitMs = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    fn(),
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`closing the ${name} took over ${limitMs} ms`)), limitMs);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

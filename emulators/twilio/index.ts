@@ -1,0 +1,105 @@
+/** Twilio Programmable Messaging (WhatsApp) emulator: a local Twilio for the hub, the official SDK, and people. */
+import type { AddressInfo } from 'node:net';
+import { getFormValidator, type EmulatorContext } from './context.js';
+import { createCustomer } from './customer.js';
+import { DeliveryFailures, FaultList, RateLimiter } from './faults.js';
+import { createdMessages } from './outbound.js';
+import { buildApp } from './server.js';
+import { EmulatorState } from './state.js';
+import type { EmulatedWhatsAppCustomer, TwilioEmulator, TwilioEmulatorOptions } from './types.js';
+
+export type {
+  AccountConfig,
+  ContentApproval,
+  ContentInput,
+  CreatedMessage,
+  DeliveryFailureSpec,
+  EmulatedWhatsAppCustomer,
+  FaultSpec,
+  NumberConfig,
+  OutboundStatus,
+  ReceivedWhatsApp,
+  RecordedRequest,
+  TwilioEmulator,
+  TwilioEmulatorOptions,
+  WebhookDelivery,
+} from './types.js';
+export type { SpecErrorDetail } from './spec-validator.js';
+export { twilioSignature, WEBHOOK_USER_AGENT } from './webhook-sender.js';
+
+export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Promise<TwilioEmulator> {
+  const now = opts.now ?? Date.now;
+  const state = new EmulatorState(now);
+  const customers = new Map<string, EmulatedWhatsAppCustomer>();
+  const abort = new AbortController();
+  const ctx: EmulatorContext = {
+    state,
+    faults: new FaultList(),
+    limiter: new RateLimiter(opts.rateLimitPerSecond ?? 100, now),
+    failures: new DeliveryFailures(),
+    forms: getFormValidator(),
+    sender: {
+      attempts: opts.webhookAttempts ?? 3,
+      retryDelayMs: opts.webhookRetryDelayMs ?? 100,
+      timeoutMs: opts.webhookTimeoutMs ?? 10_000,
+      log: { warn: () => undefined },
+      signal: abort.signal,
+    },
+    lifecycle: {
+      delays: { sent: opts.statusDelaysMs?.sent ?? 20, delivered: opts.statusDelaysMs?.delivered ?? 40, read: opts.statusDelaysMs?.read ?? 60 },
+      mediaFetchTimeoutMs: opts.mediaFetchTimeoutMs ?? 10_000,
+    },
+    recorded: [],
+    baseUrl: '',
+    pending: new Set(),
+    customer(accountSid, businessNumber, waNumber, profileName) {
+      const record = state.customer(accountSid, businessNumber, waNumber, profileName);
+      const key = `${accountSid}\u0000${businessNumber}\u0000${waNumber}`;
+      let c = customers.get(key);
+      if (c === undefined) {
+        c = createCustomer(ctx, record);
+        customers.set(key, c);
+      }
+      return c;
+    },
+  };
+  const app = buildApp(ctx, opts.logger ?? false);
+  ctx.sender.log = app.log;
+  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
+  const addr = app.server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  ctx.baseUrl = `http://${host}:${addr.port}`;
+
+  return {
+    baseUrl: ctx.baseUrl,
+    addAccount(a) {
+      state.addAccount(a);
+    },
+    addNumber(n) {
+      state.addNumber(n);
+    },
+    setWebhookUrl(accountSid, number, url) {
+      state.requireNumber(accountSid, number).webhookUrl = url;
+    },
+    customer: (accountSid, businessNumber, waNumber, profileName) => ctx.customer(accountSid, businessNumber, waNumber, profileName),
+    addContent: (accountSid, c) => ({ sid: state.addContent(accountSid, c).sid }),
+    requests: () => [...ctx.recorded],
+    injectFault(f) {
+      ctx.faults.add(f);
+    },
+    clearFaults() {
+      ctx.faults.clear();
+    },
+    failNextDeliveries(f) {
+      ctx.failures.add(f);
+    },
+    messagesCreated: () => createdMessages(state),
+    async close() {
+      abort.abort();
+      const closing = app.close();
+      app.server.closeAllConnections();
+      await closing;
+      await Promise.all([...ctx.pending]);
+    },
+  };
+}

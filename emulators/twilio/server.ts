@@ -1,0 +1,158 @@
+/**
+ * The Fastify app. Every API call (/2010-04-01/*, /v1/*) passes, in order: an injected fault if one
+ * matches, the Basic auth check (and the path's account), the per-account rate limit, then its
+ * route, then an `afterCreate` fault if one matches; each is recorded with its final status.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { meta, queryOf, type EmulatorContext } from './context.js';
+import { defaultFaultBody, errorBody, TWILIO_ERRORS } from './errors.js';
+import { registerAdminRoutes } from './routes-admin.js';
+import { registerContentRoutes } from './routes-content.js';
+import { registerMessageRoutes } from './routes-messages.js';
+import type { FaultSpec } from './types.js';
+import { UI_HTML } from './ui.js';
+import { sleep } from './webhook-sender.js';
+
+const BODY_LIMIT = 30 * 1024 * 1024;
+const UI_CSP = "default-src 'self'; img-src 'self' data: blob:; script-src 'unsafe-inline'; style-src 'unsafe-inline'";
+const ACCOUNT_PATH_RE = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/;
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+export function isApiPath(path: string): boolean {
+  return path.startsWith('/2010-04-01/') || path.startsWith('/v1/');
+}
+
+function basicAuth(req: FastifyRequest): { user: string; password: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
+  if (m?.[1] === undefined) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function redactedHeaders(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k] = k === 'authorization' ? 'Basic <redacted>' : Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/** Form bodies: a repeated name (MediaUrl) becomes an array, like Twilio reads them. */
+export function parseForm(text: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    const seen = out[k];
+    out[k] = seen === undefined ? v : Array.isArray(seen) ? [...seen, v] : [seen, v];
+  }
+  return out;
+}
+
+/** A pino Logger makes Fastify's logger generic `Logger`; routes only need the base logger type. */
+function createFastify(logger: Logger | false): FastifyInstance {
+  const common = { bodyLimit: BODY_LIMIT };
+  return logger === false ? Fastify({ ...common, logger: false }) : (Fastify({ ...common, loggerInstance: logger }) as unknown as FastifyInstance);
+}
+
+function answerFault(reply: FastifyReply, fault: FaultSpec, path: string): FastifyReply {
+  if (fault.retryAfterSec !== undefined) void reply.header('retry-after', String(fault.retryAfterSec));
+  return reply.code(fault.status).send(fault.body ?? defaultFaultBody(fault.status, path));
+}
+
+export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyInstance {
+  const app = createFastify(logger);
+
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseForm(typeof body === 'string' ? body : body.toString('utf8')));
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'Twilio emulator: handler failed');
+    if (!isApiPath(pathOf(req.url))) return reply.code(status).send({ message: status >= 500 ? 'internal error' : err.message });
+    const body = status >= 500 ? errorBody(status, TWILIO_ERRORS.internal) : errorBody(status, TWILIO_ERRORS.invalidParameter, { detail: err.message });
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = pathOf(req.url);
+    return reply.code(404).send(isApiPath(path) ? errorBody(404, TWILIO_ERRORS.notFound, { path }) : { message: `no route for ${req.method} ${path}` });
+  });
+
+  app.addHook('onRequest', async (req) => {
+    const creds = basicAuth(req);
+    if (creds !== undefined) {
+      const account = ctx.state.authenticate(creds.user, creds.password);
+      if (account !== undefined) meta(req).account = account;
+    }
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const path = pathOf(req.url);
+    if (!isApiPath(path)) return undefined;
+    const fault = ctx.faults.take(req.method, path, false);
+    if (fault !== undefined) {
+      if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs, ctx.sender.signal);
+      return answerFault(reply, fault, path);
+    }
+    const m = meta(req);
+    if (m.account === undefined) {
+      void reply.header('www-authenticate', 'Basic realm="Twilio API"');
+      return reply.code(401).send(errorBody(401, TWILIO_ERRORS.auth));
+    }
+    const pathAccount = ACCOUNT_PATH_RE.exec(path)?.[1];
+    if (pathAccount !== undefined && pathAccount !== m.account.accountSid) {
+      return reply.code(403).send(errorBody(403, TWILIO_ERRORS.auth));
+    }
+    if (!ctx.limiter.allow(m.account.accountSid)) {
+      void reply.header('retry-after', '1');
+      return reply.code(429).send(errorBody(429, TWILIO_ERRORS.tooManyRequests));
+    }
+    const late = ctx.faults.take(req.method, path, true);
+    if (late !== undefined) m.lateFault = late;
+    return undefined;
+  });
+
+  app.addHook('onSend', async (req, reply, payload) => {
+    const path = pathOf(req.url);
+    if (!isApiPath(path)) return payload;
+    const m = meta(req);
+    let out = payload;
+    const late = m.lateFault;
+    if (late !== undefined) {
+      m.lateFault = undefined;
+      if (late.delayMs !== undefined && late.delayMs > 0) await sleep(late.delayMs, ctx.sender.signal);
+      if (late.retryAfterSec !== undefined) void reply.header('retry-after', String(late.retryAfterSec));
+      const keepAnswer = late.body === undefined && late.status >= 200 && late.status < 300; // only slow
+      void reply.code(late.status);
+      if (!keepAnswer) {
+        void reply.header('content-type', 'application/json; charset=utf-8');
+        out = JSON.stringify(late.body ?? defaultFaultBody(late.status, path));
+      }
+    }
+    ctx.recorded.push({
+      at: ctx.state.now(),
+      method: req.method,
+      path,
+      ...(m.account === undefined ? {} : { accountSid: m.account.accountSid }),
+      headers: redactedHeaders(req),
+      body: req.method === 'GET' || req.method === 'HEAD' ? queryOf(req) : req.body,
+      status: reply.statusCode,
+      ...(m.validationErrors === undefined ? {} : { validationErrors: m.validationErrors }),
+    });
+    return out;
+  });
+
+  registerMessageRoutes(app, ctx);
+  registerContentRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  for (const path of ['/', '/_emulator/ui']) {
+    app.get(path, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', UI_CSP).send(UI_HTML));
+  }
+  return app;
+}
