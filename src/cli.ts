@@ -52,8 +52,9 @@ program
   .action(async () => {
     const hub = await createHub({ config: config() });
     const url = await hub.listen();
-    hub.log.info({ url, publicUrl: hub.config.publicUrl, store: hub.store.dialect }, 'switchboard started');
+    // Signal handlers before announcing readiness: a supervisor may signal as soon as it reads the line.
     onShutdown(() => hub.close());
+    hub.log.info({ url, publicUrl: hub.config.publicUrl, store: hub.store.dialect }, 'switchboard started');
   });
 
 program
@@ -79,8 +80,8 @@ program
       '',
       'Press Ctrl+C to stop.',
     ];
-    console.log(lines.join('\n'));
     onShutdown(() => demo.close());
+    console.log(lines.join('\n'));
   });
 
 program
@@ -130,8 +131,8 @@ program
   .option('--line-port <port>', 'LINE emulator port', '4010')
   .action(async (o: { host: string; linePort: string }) => {
     const line = await startLineEmulator({ host: o.host, port: Number(o.linePort) });
-    console.log(`LINE emulator: ${line.baseUrl}  (set SWITCHBOARD_LINE_API_URL and SWITCHBOARD_LINE_DATA_API_URL to it)`);
     onShutdown(() => line.close());
+    console.log(`LINE emulator: ${line.baseUrl}  (set SWITCHBOARD_LINE_API_URL and SWITCHBOARD_LINE_DATA_API_URL to it)`);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

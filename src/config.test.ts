@@ -59,6 +59,13 @@ describe('loadConfig defaults', () => {
     }
   });
 
+  it('a data-dir fallback applies only where SWITCHBOARD_DATA_DIR is silent; an override always wins', () => {
+    const fallback = join(dir, 'demo');
+    expect(loadConfig({}, {}, { dataDir: fallback }).dataDir).toBe(resolve(fallback));
+    expect(loadConfig(env(), {}, { dataDir: fallback }).dataDir).toBe(resolve(dir));
+    expect(loadConfig(env(), { dataDir: join(dir, 'o') }, { dataDir: fallback }).dataDir).toBe(join(resolve(dir), 'o'));
+  });
+
   it('treats an empty variable as unset', () => {
     const c = loadConfig(env({ PORT: '', SWITCHBOARD_LOG_LEVEL: '' }));
     expect(c.port).toBe(8080);
@@ -68,6 +75,13 @@ describe('loadConfig defaults', () => {
   it('shows a wildcard listen host as 127.0.0.1 in the default public URL and drops a trailing slash', () => {
     expect(loadConfig(env({ HOST: '0.0.0.0', PORT: '9000' })).publicUrl).toBe('http://127.0.0.1:9000');
     expect(loadConfig(env({ SWITCHBOARD_PUBLIC_URL: 'https://hub.example.com/' })).publicUrl).toBe('https://hub.example.com');
+  });
+
+  it('puts an IPv6 listen host in brackets, so the default public URL is a valid URL', () => {
+    const c = loadConfig(env({ HOST: '::1', PORT: '9000' }));
+    expect(c.publicUrl).toBe('http://[::1]:9000');
+    expect(new URL(c.publicUrl).port).toBe('9000');
+    expect(loadConfig(env({ HOST: '::', PORT: '9000' })).publicUrl).toBe('http://127.0.0.1:9000');
   });
 
   it('lists every variable it reads', () => {

@@ -110,7 +110,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   mkdirSync(dataDir, { recursive: true });
   const host = overrides.host ?? v.HOST;
   const port = overrides.port ?? v.PORT;
-  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  // An IPv6 literal goes in brackets in a URL (http://[::1]:8080).
+  const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const secretKey =
     overrides.secretKey ?? (v.SWITCHBOARD_SECRET_KEY ? decodeKey(v.SWITCHBOARD_SECRET_KEY)! : loadOrCreateKey(dataDir));
   return {

@@ -262,12 +262,28 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     },
     async close() {
       clearInterval(housekeeping);
-      await app.close();
+      await closeGracefully(app);
       await jobs.stop();
       await bus.close();
       await store.close();
     },
   };
+}
+
+/**
+ * Stops accepting requests and lets those in flight finish. Keep-alive connections that turn
+ * idle after close began would otherwise hold the server open for the whole keep-alive timeout,
+ * so idle ones are closed as they appear, and whatever is left after `graceMs` is cut.
+ */
+async function closeGracefully(app: FastifyInstance, graceMs = 5000): Promise<void> {
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
+  }
 }
 
 export { AppError };

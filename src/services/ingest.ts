@@ -81,10 +81,9 @@ export class IngestService {
   private async flush(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.deps.maxBatch ?? 256);
+      let effects: Effects;
       try {
-        const effects = await this.commit(batch);
-        this.after(effects, batch);
-        for (const p of batch) p.resolve();
+        effects = await this.commit(batch);
       } catch (err) {
         if (batch.length === 1) {
           batch[0]!.reject(err);
@@ -92,20 +91,35 @@ export class IngestService {
         }
         // Isolate the failing webhook: retry each alone.
         for (const p of batch) {
+          let alone: Effects;
           try {
-            const effects = await this.commit([p]);
-            this.after(effects, [p]);
-            p.resolve();
+            alone = await this.commit([p]);
           } catch (e) {
             p.reject(e);
+            continue;
           }
+          this.after(alone, [p]);
+          p.resolve();
         }
+        continue;
       }
+      // Committed: whatever happens next, these webhooks are stored and must be acknowledged.
+      this.after(effects, batch);
+      for (const p of batch) p.resolve();
     }
     this.flushing = false;
   }
 
+  /** After a commit: metrics, wake the workers, tell the agents. Never throws (the data is stored). */
   private after(effects: Effects, batch: Pending[]): void {
+    try {
+      this.announce(effects, batch);
+    } catch (err) {
+      this.deps.log.error({ err }, 'announcing stored webhooks failed');
+    }
+  }
+
+  private announce(effects: Effects, batch: Pending[]): void {
     const now = this.deps.clock.now();
     this.deps.metrics.ingestBatchSize.observe(batch.length);
     for (const p of batch) this.deps.metrics.ingestLatency.observe({ channel: p.account.kind }, (now - p.receivedAt) / 1000);

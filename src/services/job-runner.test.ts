@@ -225,6 +225,49 @@ describe.each(STORE_KINDS)('JobRunner on %s', (kind) => {
     expect((await row(store, unknown)).last_error).toMatch(/no handler for job kind mystery/);
   });
 
+  it('stop waits for a claim in progress: no job starts after stop resolved, none is left running', async () => {
+    // The real repository, with a gate before its claim to hold the runner inside it.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const entered = counter();
+    const claimed = counter();
+    class GatedJobs extends JobsRepo {
+      override async claim(now: number, limit: number, leaseMs: number): Promise<Job[]> {
+        entered.hit();
+        await gate;
+        const got = await super.claim(now, limit, leaseMs);
+        claimed.hit();
+        return got;
+      }
+    }
+    let stopped = false;
+    let lateStarts = 0;
+    const r = new JobRunner({
+      jobs: new GatedJobs(store.db, store.dialect),
+      clock,
+      log,
+      idleMs: HOUR,
+      handlers: {
+        k: async () => {
+          if (stopped) lateStarts++;
+          return { done: true };
+        },
+      },
+    });
+    const id = await jobs.enqueue('k', {}, clock.now());
+    r.start();
+    await entered.reached(1);
+    const stopping = r.stop();
+    open();
+    await stopping;
+    stopped = true;
+    await claimed.reached(1);
+    for (let i = 0; i < 5; i++) await new Promise((res) => setImmediate(res));
+    expect(lateStarts).toBe(0);
+    // Either it ran to completion before stop returned, or it was never taken.
+    expect(['done', 'pending']).toContain((await row(store, id)).status);
+  });
+
   it('stop waits for the jobs in flight', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));

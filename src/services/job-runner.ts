@@ -28,6 +28,7 @@ export class JobRunner {
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   private idle: Array<() => void> = [];
+  private pumped: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: JobRunnerOptions) {}
 
@@ -39,6 +40,8 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
+    // A claim in progress hands its jobs to run(); wait for it so they count as in flight.
+    await this.pumped;
     while (this.inFlight > 0) await new Promise<void>((r) => this.idle.push(r));
   }
 
@@ -49,7 +52,7 @@ export class JobRunner {
       this.again = true;
       return;
     }
-    void this.pump();
+    this.pumped = this.pump();
   }
 
   private async pump(): Promise<void> {
