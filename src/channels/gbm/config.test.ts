@@ -119,6 +119,8 @@ describe('Business Messages credentials', () => {
     };
     expect(Object.keys(schema.properties).sort()).toEqual(['agentId', 'brandId', 'clientToken', 'partnerId', 'serviceAccount']);
     expect([...schema.required].sort()).toEqual(['agentId', 'brandId', 'clientToken', 'partnerId', 'serviceAccount']);
+    expect(schema.properties['serviceAccount']).toMatchObject({ title: 'Service account key (JSON)', contentMediaType: 'application/json' });
+    expect(schema.properties['partnerId']).toMatchObject({ type: 'string', title: 'Partner ID' });
   });
 });
 

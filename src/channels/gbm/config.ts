@@ -55,19 +55,33 @@ export const serviceAccountSchema = z
 
 export const gbmCredentialsSchema = z.object({
   /** Business Communications Developer Console → partner account settings → Partner ID. */
-  partnerId: idField('Partner ID', 'Business Communications Developer Console → Partner account settings', /^partners\//),
+  partnerId: idField('Partner ID', 'Business Communications Developer Console → Partner account settings', /^partners\//).meta({
+    title: 'Partner ID',
+    description: 'Business Communications Developer Console → Partner account settings → Partner ID',
+  }),
   /** The client token Google shows on the webhook settings: signs every webhook (X-Goog-Signature). */
   clientToken: z
     .string('Client token is required (Developer Console → Partner account settings → Webhook → Client token)')
     .trim()
     .min(1, 'Client token is required (Developer Console → Partner account settings → Webhook → Client token)')
-    .max(512, 'Client token is too long: paste only the token'),
+    .max(512, 'Client token is too long: paste only the token')
+    .meta({ title: 'Client token', description: 'Shown with the webhook settings; Google signs every webhook with it' }),
   /** The service account's JSON key (Developer Console → Partner account settings → Service account → Create key). */
-  serviceAccount: serviceAccountSchema,
+  serviceAccount: serviceAccountSchema.meta({
+    title: 'Service account key (JSON)',
+    description: 'The JSON key file of the partner service account, as downloaded (its text or its JSON object)',
+    contentMediaType: 'application/json',
+  }),
   /** The brand the agent belongs to (Developer Console → the brand → Brand ID, or `brands/{id}`). */
-  brandId: idField('Brand ID', 'Developer Console → the brand → Brand ID', /^brands\//),
+  brandId: idField('Brand ID', 'Developer Console → the brand → Brand ID', /^brands\//).meta({
+    title: 'Brand ID',
+    description: 'Developer Console → the brand → Brand ID',
+  }),
   /** The agent customers write to (Developer Console → the agent → Agent information → Agent ID). */
-  agentId: idField('Agent ID', 'Developer Console → the agent → Agent information', /^(?:brands\/[^/]+\/)?agents\//),
+  agentId: idField('Agent ID', 'Developer Console → the agent → Agent information', /^(?:brands\/[^/]+\/)?agents\//).meta({
+    title: 'Agent ID',
+    description: 'Developer Console → the agent → Agent information → Agent ID',
+  }),
 });
 export type GbmCredentials = z.infer<typeof gbmCredentialsSchema>;
 

@@ -9,7 +9,7 @@ import type { GbmCredentials } from './config.js';
 import { mapGoogleError, mapNetworkError } from './errors.js';
 import { createGbmHttp, type GbmAnswer, type GbmHttp, type GbmHttpOptions } from './http.js';
 import { downloadGbmMedia } from './media.js';
-import { GbmRenderError, renderGbmEvent, renderGbmMessages, type GbmMessage } from './render.js';
+import { GbmRenderError, renderGbmEvent, renderGbmMessages, type GbmEvent, type GbmMessage } from './render.js';
 import { GbmTokenError } from './token.js';
 
 /** One client per messaging account: its own service account and base URLs, frozen, never shared. */
@@ -51,7 +51,7 @@ export async function sendGbmSignal(
   idempotencyKey: string,
   abort?: AbortSignal,
 ): Promise<SendResult> {
-  let event;
+  let event: GbmEvent;
   try {
     event = renderGbmEvent(signal);
   } catch (err) {
