@@ -9,6 +9,7 @@ import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_message_templates.js';
 import * as m003 from './migrations/003_webhook_verified.js';
+import * as m004 from './migrations/004_distribution.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -26,7 +27,7 @@ async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003 };
+const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -3,6 +3,8 @@
  * common ground: text ids, epoch-millisecond integers for times, 0/1 integers for flags and JSON
  * as text (parsed in the repositories).
  */
+import type { Generated } from 'kysely';
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -14,6 +16,11 @@ export interface UsersTable {
   presence: string;
   disabled: number;
   created_at: number;
+  /** JSON: { capacity: AgentCapacity, skills: Record<name, level> } */
+  routing: Generated<string>;
+  /** A custom presence name (e.g. "Lunch") shown instead of the base presence. */
+  presence_label: string | null;
+  last_assigned_at: number | null;
 }
 
 export interface SessionsTable {
@@ -56,6 +63,10 @@ export interface QueuesTable {
   name: string;
   priority: number;
   created_at: number;
+  /** JSON: assignment method, operating hours, overflow. */
+  settings: Generated<string>;
+  /** The agent who got the queue's last assignment (round robin). */
+  rr_cursor: string | null;
 }
 
 export interface QueueMembersTable {
@@ -130,6 +141,76 @@ export interface ConversationsTable {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  units: number | null;
+  capacity_profile: string | null;
+  priority: number | null;
+  /** JSON SkillRequirement[] from work classification. */
+  required_skills: string | null;
+  /** Set once routing rules placed it in a queue. */
+  routed_at: number | null;
+  queued_at: number | null;
+  assigned_at: number | null;
+  wrapup_at: number | null;
+  /** While a bot handles the conversation. */
+  bot_id: string | null;
+  close_reason: string | null;
+}
+
+export interface OffersTable {
+  id: string;
+  conversation_id: string;
+  agent_id: string;
+  state: 'offered' | 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  offered_at: number;
+  expires_at: number;
+  decided_at: number | null;
+}
+
+export interface ConversationParticipantsTable {
+  conversation_id: string;
+  user_id: string;
+  role: 'consult' | 'monitor';
+  joined_at: number;
+  left_at: number | null;
+}
+
+export interface BotsTable {
+  id: string;
+  name: string;
+  kind: 'http' | 'faq';
+  settings: string;
+  secret_sealed: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AutomatedMessagesTable {
+  id: string;
+  trigger: string;
+  channel: string;
+  language: string;
+  /** '' for the channel-wide message; an instance id overrides it for that instance. */
+  channel_instance_id: string;
+  text: string;
+  template_id: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SurveyResponsesTable {
+  id: string;
+  conversation_id: string;
+  channel_instance_id: string;
+  agent_id: string | null;
+  contact_id: string | null;
+  state: 'sent' | 'answered' | 'skipped';
+  rating: number | null;
+  comment: string | null;
+  anonymous: number;
+  token_hash: string | null;
+  sent_at: number;
+  answered_at: number | null;
 }
 
 export interface MessagesTable {
@@ -216,4 +297,9 @@ export interface Database {
   jobs: JobsTable;
   blobs: BlobsTable;
   message_templates: MessageTemplatesTable;
+  offers: OffersTable;
+  conversation_participants: ConversationParticipantsTable;
+  bots: BotsTable;
+  automated_messages: AutomatedMessagesTable;
+  survey_responses: SurveyResponsesTable;
 }
