@@ -23,6 +23,7 @@ import { realtimeRoutes } from './http/realtime.js';
 import { openApiDocument, registerRoutes, type AnyRoute } from './http/route.js';
 import { webhookRoutes } from './http/webhooks/webhook-routes.js';
 import { systemClock, type Clock } from './lib/clock.js';
+import { newIdempotencyKey } from './lib/ids.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { Sealer } from './lib/sealed.js';
 import { VERSION } from './version.js';
@@ -129,6 +130,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       adapterFor,
       baseUrls: config.providers as unknown as Record<string, string>,
       publicUrl: config.publicUrl,
+      displayNameOf: async (id) => (await users.getUser(id))?.displayName,
       ...(o.fetch ? { fetch: o.fetch } : {}),
       ...(o.providerTimeoutMs ? { providerTimeoutMs: o.providerTimeoutMs } : {}),
     }),
@@ -160,8 +162,20 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     });
   };
   const templates = new TemplatesService({ repo: new TemplatesRepo(store.db), clock, resolveAccount, adapterFor, clientFor: providerClient });
+  const conversationsRepo = new ConversationsRepo(store.db);
   const conversations = new ConversationsService({
     templates,
+    sendTyping: async (c, isTyping, user) => {
+      const [account, identity] = await Promise.all([accounts.resolveForWebhook(c.accountId), conversationsRepo.getIdentity(c.identityId)]);
+      const client = account && identity ? providerClient(account) : undefined;
+      if (!client?.sendSignal || !identity) return;
+      const result = await client.sendSignal(
+        identity.providerUserId,
+        { type: isTyping ? 'typing_started' : 'typing_stopped', representative: { type: 'human', displayName: user.displayName } },
+        newIdempotencyKey(),
+      );
+      if (!result.ok) log.debug({ conversationId: c.id, error: result.error.message }, 'typing signal not delivered');
+    },
     store,
     clock,
     bus,
@@ -176,7 +190,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       return i && { id: i.id, name: i.name, language: i.language, settings: i.settings as Record<string, unknown> };
     },
   });
-  const contacts = new ContactsService({ contacts: new ContactsRepo(store.db), conversations: new ConversationsRepo(store.db), clock, bus });
+  const contacts = new ContactsService({ contacts: new ContactsRepo(store.db), conversations: conversationsRepo, clock, bus });
 
 
   const authenticator = new HttpAuthenticator(auth);
@@ -224,6 +238,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       auth: authenticator,
       publicUrl: config.publicUrl,
       queuesOf,
+      onAgentTyping: (user, conversationId, isTyping) => conversations.agentTyping(user, conversationId, isTyping),
       windowHours: async (accountId) => {
         const kind = (await accounts.resolveForWebhook(accountId))?.kind;
         return kind ? adapterFor(kind)?.capabilities.messagingWindowHours : undefined;

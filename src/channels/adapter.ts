@@ -180,6 +180,8 @@ export interface ChannelCapabilities {
   outboundContent: ReadonlyArray<MessageContent['kind']>;
   /** MIME types the provider accepts for outbound media, per content kind. */
   outboundMediaTypes: Partial<Record<'image' | 'video' | 'audio' | 'file', ReadonlyArray<string>>>;
+  /** The provider shows typing and agent joined/left signals (ChannelClient.sendSignal). */
+  signals?: boolean;
 }
 
 /** Per-account client: built from one account's credentials, immutable, never shared. */

@@ -16,6 +16,8 @@ export interface RealtimeDeps {
   queuesOf: (userId: string) => Promise<string[]>;
   /** How often a connection re-reads its user's queue memberships. */
   membershipRefreshMs?: number;
+  /** An agent's typing notice from the browser: `{ type: 'typing', conversationId, isTyping }`. */
+  onAgentTyping: (user: AuthUser, conversationId: string, isTyping: boolean) => Promise<void>;
   /** The messaging window of an account's channel, in hours (undefined: no window). */
   windowHours: (accountId: string) => Promise<number | undefined>;
 }
@@ -89,8 +91,11 @@ export async function realtimeRoutes(app: FastifyInstance, d: RealtimeDeps): Pro
       } catch {
         return;
       }
-      if (typeof msg === 'object' && msg !== null && (msg as { type?: unknown }).type === 'ping') {
-        socket.send(JSON.stringify({ type: 'pong', at: Date.now() }));
+      if (typeof msg !== 'object' || msg === null) return;
+      const m = msg as { type?: unknown; conversationId?: unknown; isTyping?: unknown };
+      if (m.type === 'ping') socket.send(JSON.stringify({ type: 'pong', at: Date.now() }));
+      if (m.type === 'typing' && typeof m.conversationId === 'string' && typeof m.isTyping === 'boolean') {
+        d.onAgentTyping(me, m.conversationId, m.isTyping).catch(() => undefined);
       }
     });
     socket.on('close', () => {

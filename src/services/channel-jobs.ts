@@ -3,7 +3,7 @@
  * download media a customer sent. Each records its outcome on the message or identity, so
  * nothing fails silently, and each is safe to run twice (idempotency keys, forward-only status).
  */
-import type { ChannelAdapter, ChannelClient, SendError } from '../channels/adapter.js';
+import type { ChannelAdapter, ChannelClient, Representative, SendError } from '../channels/adapter.js';
 import { isMediaContent } from '../domain/message.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
@@ -35,6 +35,8 @@ export interface ChannelJobDeps {
   /** Reply tokens older than this are not tried (LINE's are valid for about a minute). */
   replyTokenMaxAgeMs?: number;
   maxDeliveryAttempts?: number;
+  /** An agent's display name, which some providers show the customer. */
+  displayNameOf: (userId: string) => Promise<string | undefined>;
   providerTimeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -91,6 +93,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
       content: msg.content,
       mediaUrl: (blobId, variant) => d.blobs.signedUrl(blobId, variant),
       attempt: job.attempts,
+      representative: await representativeOf(msg),
       ...(job.attempts > 1 ? { knownProviderMessageIds: await repo.providerIdsInConversation(conv.id, msg.id) } : {}),
       ...(replyToken ? { replyToken } : {}),
       ...(statusPath ? { statusCallbackUrl: `${d.publicUrl}/webhooks/${resolved.kind}/${conv.accountId}${statusPath}?m=${encodeURIComponent(msg.id)}` } : {}),
@@ -130,6 +133,37 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     );
     d.log.warn({ messageId: msg.id, code: err.code, providerCode: err.providerCode }, 'outbound message failed');
     return { failed: reason };
+  };
+
+  async function representativeOf(m: Message): Promise<Representative> {
+    if (m.senderType === 'agent' && m.authorUserId) {
+      const displayName = await d.displayNameOf(m.authorUserId);
+      return { type: 'human', ...(displayName ? { displayName } : {}) };
+    }
+    return { type: 'bot' };
+  }
+
+  /** Agent joined or left, for providers that show it (Business Messages). */
+  const signal: JobHandler = async (job) => {
+    const conv = await repo.getConversation(String(job.payload.conversationId));
+    const identity = conv && (await repo.getIdentity(conv.identityId));
+    if (!conv || !identity) return { done: true };
+    const resolved = await clientFor(conv.accountId);
+    if (typeof resolved === 'string') return { failed: resolved };
+    if (!resolved.client.sendSignal) return { done: true };
+    const userId = typeof job.payload.userId === 'string' ? job.payload.userId : undefined;
+    const displayName = userId ? await d.displayNameOf(userId) : undefined;
+    const result = await resolved.client.sendSignal(
+      identity.providerUserId,
+      {
+        type: job.payload.signal === 'representative_left' ? 'representative_left' : 'representative_joined',
+        representative: { type: userId ? 'human' : 'bot', ...(displayName ? { displayName } : {}) },
+      },
+      job.id,
+    );
+    if (result.ok) return { done: true };
+    if (RETRYABLE.includes(result.error.code)) return retry(job, result.error.message, 5);
+    return { failed: result.error.message };
   };
 
   const retry = (job: { attempts: number }, error: string, max: number): JobOutcome =>
@@ -178,5 +212,5 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     }
   };
 
-  return { deliver, fetch_profile: fetchProfile, download_media: downloadMedia };
+  return { deliver, fetch_profile: fetchProfile, download_media: downloadMedia, signal };
 }

@@ -38,6 +38,8 @@ export interface ConversationsDeps {
   adapterFor: (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
   templates: TemplatesService;
   onJobs: () => void;
+  /** Sends a typing signal to the customer right away (ephemeral: no job, no retry). */
+  sendTyping?: (c: Conversation, isTyping: boolean, user: AuthUser) => Promise<void>;
 }
 
 /** What an agent may send; media by a blob uploaded first. */
@@ -130,7 +132,34 @@ export class ConversationsService {
     const moved = await this.repo.transition(c.id, c.state, to, patch, this.d.clock.now());
     if (!moved) throw new AppError('conflict', 'The conversation changed meanwhile; reload it');
     this.d.bus.publish({ type: 'conversation.updated', conversation: summarize(moved) });
+    const joined = action === 'assign' && moved.agentId;
+    const left = c.agentId && (action === 'end' || action === 'release' || (action === 'close' && c.state !== 'wrapup'));
+    if (joined || left) {
+      await this.signal(moved, joined ? 'representative_joined' : 'representative_left', joined ? moved.agentId : c.agentId);
+    }
     return moved;
+  }
+
+  /** Queues a joined/left signal for channels that show them to the customer. */
+  async signal(c: Conversation, signal: 'representative_joined' | 'representative_left', userId: string | null): Promise<void> {
+    const kind = await this.d.accountKind(c.accountId);
+    if (!kind || !this.d.adapterFor(kind)?.capabilities.signals) return;
+    await new JobsRepo(this.d.store.db, this.d.store.dialect).enqueue(
+      'signal',
+      { conversationId: c.id, signal, ...(userId ? { userId } : {}) },
+      this.d.clock.now(),
+    );
+    this.d.onJobs();
+  }
+
+  /** The agent is typing: other watchers see it, and so does the customer where the channel shows it. */
+  async agentTyping(user: AuthUser, id: string, isTyping: boolean): Promise<void> {
+    const c = await this.load(user, id);
+    if (c.agentId !== user.id) return;
+    this.d.bus.publish({ type: 'typing', conversation: summarize(c), who: 'agent', isTyping });
+    const kind = await this.d.accountKind(c.accountId);
+    if (!kind || !this.d.adapterFor(kind)?.capabilities.signals || !this.d.sendTyping) return;
+    await this.d.sendTyping(c, isTyping, user);
   }
 
   async send(user: AuthUser, id: string, out: OutgoingContent, idempotencyKey?: string): Promise<Message> {

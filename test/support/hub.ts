@@ -6,6 +6,7 @@
 import { createServer } from 'node:net';
 import { startLineEmulator, type LineEmulator } from '../../emulators/line/index.js';
 import { startTwilioEmulator, type TwilioEmulator } from '../../emulators/twilio/index.js';
+import { startGbmEmulator, type GbmEmulator } from '../../emulators/google-business-messages/index.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { Config } from '../../src/config.js';
 import type { Logger } from '../../src/lib/logger.js';
@@ -32,6 +33,7 @@ export interface TestHub {
   db: TestDatabase;
   line: LineEmulator;
   twilio: TwilioEmulator;
+  gbm: GbmEmulator;
   admin: ApiClient;
   close(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export const ADMIN = { email: 'admin@example.test', password: 'admin-password-1'
 export interface TestHubOptions {
   line?: Parameters<typeof startLineEmulator>[0];
   twilio?: Parameters<typeof startTwilioEmulator>[0];
+  gbm?: Parameters<typeof startGbmEmulator>[0];
   /** One clock for the hub and the emulators, so tests can move time (24-hour windows, timeouts). */
   clock?: Clock;
   /** Config fields to override (bodyLimit…). */
@@ -53,6 +56,7 @@ export async function startTestHub(kind: StoreKind, opts: TestHubOptions = {}): 
   const now = opts.clock ? () => opts.clock!.now() : undefined;
   const line = await startLineEmulator({ webhookRetryDelayMs: 20, ...(now ? { now } : {}), ...opts.line });
   const twilio = await startTwilioEmulator({ webhookRetryDelayMs: 20, ...(now ? { now } : {}), ...opts.twilio });
+  const gbm = await startGbmEmulator({ webhookRetryDelayMs: 20, ...(now ? { now } : {}), ...opts.gbm });
   const port = await freePort();
   const config = loadConfig(
     { SWITCHBOARD_LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' },
@@ -67,6 +71,8 @@ export async function startTestHub(kind: StoreKind, opts: TestHubOptions = {}): 
         lineDataApi: line.baseUrl,
         twilioApi: twilio.baseUrl,
         twilioContentApi: twilio.baseUrl,
+        gbmApi: gbm.baseUrl,
+        googleTokenUrl: gbm.tokenUrl,
       },
       ...opts.config,
     },
@@ -87,12 +93,14 @@ export async function startTestHub(kind: StoreKind, opts: TestHubOptions = {}): 
     db,
     line,
     twilio,
+    gbm,
     admin,
     async close() {
       // Each step is bounded and named, so a hang says where it is.
       await step('hub', () => hub.close());
       await step('LINE emulator', () => line.close());
       await step('Twilio emulator', () => twilio.close());
+      await step('Business Messages emulator', () => gbm.close());
       await step('database', () => db.drop());
     },
   };
@@ -172,4 +180,34 @@ async function step(name: string, fn: () => Promise<void>, limitMs = 10_000): Pr
       timer = setTimeout(() => reject(new Error(`closing the ${name} took over ${limitMs} ms`)), limitMs);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** Admin connects a Business Messages agent as the seed documents describe, and Google verifies the webhook. */
+export async function setUpGbmChannel(t: TestHub) {
+  const n = ++seq;
+  const ids = { agentId: `agent-${n}`, brandId: `brand-${n}`, partnerId: `partner-${n}`, clientToken: `client-token-${n}-${Math.random().toString(36).slice(2)}` };
+  const { serviceAccount } = t.gbm.addAgent(ids);
+  const account = await t.admin.post('/api/accounts', {
+    kind: 'gbm',
+    name: `Business Messages ${n}`,
+    credentials: { ...ids, serviceAccount: JSON.stringify(serviceAccount) },
+    settings: {},
+  });
+  const handshake = await t.gbm.setWebhook(ids.agentId, account.callbackUrl);
+  const ws = await t.admin.post('/api/workstreams', { name: `GBM care ${n}`, mode: 'pick' });
+  const agentPassword = 'agent-password-1';
+  const agentEmail = `gbm-agent${n}@example.test`;
+  const agentUser = await t.admin.post('/api/users', { email: agentEmail, displayName: `Gia ${n}`, password: agentPassword, role: 'agent' });
+  const agentId = (agentUser.user ?? agentUser).id as string;
+  await t.admin.post(`/api/queues/${ws.fallbackQueueId}/members`, { userId: agentId });
+  await t.admin.post('/api/channel-instances', {
+    accountId: account.id,
+    workstreamId: ws.id,
+    name: `Business Messages ${n}`,
+    language: 'en-US',
+    settings: { customersCanSendAttachments: true, agentsCanSendAttachments: true },
+  });
+  const agent = new ApiClient(t.url);
+  await agent.login(agentEmail, agentPassword);
+  return { account, ids, handshake, queueId: ws.fallbackQueueId as string, agent, agentId, agentName: `Gia ${n}` };
 }

@@ -105,6 +105,7 @@ export const gbmCapabilities: ChannelCapabilities = Object.freeze({
   inboundContent: Object.freeze(['text', 'image', 'postback'] as const),
   outboundContent: Object.freeze(['text', 'image'] as const),
   outboundMediaTypes: Object.freeze({ image: Object.freeze(['image/jpeg', 'image/png']) }),
+  signals: true,
 });
 
 /** Default hosts; `ClientDeps.baseUrls.gbmApi` / `.googleTokenUrl` override them (emulator, gateway). */
