@@ -39,7 +39,7 @@ interface EventBase {
    * What the provider tells about the conversation's origin (Business Messages entry point,
    * place id, resolved locale…); kept on the conversation for routing rules.
    */
-  context?: Record<string, string | number | boolean>;
+  context?: Record<string, unknown>;
 }
 
 /** Normalized inbound events. Everything a provider sends maps onto one of these. */
