@@ -21,6 +21,7 @@ import { errorHandler } from './http/errors.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { realtimeRoutes } from './http/realtime.js';
 import { openApiDocument, registerRoutes, type AnyRoute } from './http/route.js';
+import { webAppRoutes, webDistDir } from './http/web-app.js';
 import { webhookRoutes } from './http/webhooks/webhook-routes.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { newIdempotencyKey } from './lib/ids.js';
@@ -246,6 +247,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     }));
   await app.register(async (scope) => opsRoutes(scope, { store, registry: metrics.registry, blobs, openApi: () => openApi, version: VERSION }));
   registerRoutes(app, routes, authenticator);
+  await app.register(async (scope) => webAppRoutes(scope, { distDir: webDistDir() }));
 
   if (o.workers !== false) runner.start();
   const jobs = runner;

@@ -32,6 +32,7 @@ async function withWindow(e: HubEvent, windowHours: RealtimeDeps['windowHours'])
 }
 
 export function visibleTo(user: AuthUser, queues: ReadonlySet<string>, e: HubEvent): boolean {
+  if (e.type === 'offer.created' || e.type === 'offer.ended') return e.offer.agentId === user.id || user.role !== 'agent';
   if (user.role === 'admin' || user.role === 'supervisor') return true;
   if (e.type === 'presence.updated') return e.userId === user.id;
   const c = e.conversation;

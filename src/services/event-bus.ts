@@ -22,7 +22,23 @@ export type HubEvent =
   | { type: 'conversation.created' | 'conversation.updated'; conversation: ConversationSummary }
   | { type: 'message.created' | 'message.updated'; conversation: ConversationSummary; message: Message }
   | { type: 'presence.updated'; userId: string; presence: string }
-  | { type: 'typing'; conversation: ConversationSummary; who: 'customer' | 'agent'; isTyping: boolean };
+  | { type: 'typing'; conversation: ConversationSummary; who: 'customer' | 'agent'; isTyping: boolean }
+  /** Push mode: an offer for one agent (accept / decline before it expires). */
+  | { type: 'offer.created' | 'offer.ended'; offer: OfferView; conversation: ConversationSummary };
+
+export interface OfferView {
+  id: string;
+  conversationId: string;
+  agentId: string;
+  state: string;
+  offeredAt: number;
+  expiresAt: number;
+  /** What the agent sees before accepting. */
+  customerName?: string | null;
+  channel?: string | null;
+  queueName?: string | null;
+  firstMessage?: string | null;
+}
 
 export function summarize(c: Conversation): ConversationSummary {
   return {

@@ -323,6 +323,9 @@ export class ConversationsRepo {
         ...(patch.agentId !== undefined ? { agent_id: patch.agentId } : {}),
         ...(patch.queueId !== undefined ? { queue_id: patch.queueId } : {}),
         ...(to === 'closed' ? { closed_at: at } : {}),
+        ...(to === 'wrapup' ? { wrapup_at: at } : {}),
+        ...(to === 'open' ? { queued_at: at } : {}),
+        ...(to === 'active' && from === 'open' ? { assigned_at: at } : {}),
       })
       .where('id', '=', id)
       .where('state', '=', from)

@@ -86,7 +86,10 @@ describe.each(STORE_KINDS)('LINE end to end on %s', (kind) => {
 
     // Statuses reach the agent over the WebSocket.
     await rt.waitFor((e) => e.type === 'message.updated' && e.message.id === text.id && e.message.status === 'sent');
-    const msgs = await ch.agent.get(`/api/conversations/${convId}/messages`);
+    const msgs = await eventually(async () => {
+      const all = await ch.agent.get(`/api/conversations/${convId}/messages`);
+      return all.filter((m: any) => m.direction === 'out').every((m: any) => m.status === 'sent') && all;
+    }, 10_000, 'both replies sent');
     expect(msgs.map((m: any) => m.seq)).toEqual([1, 2, 3, 4]);
     expect(msgs.filter((m: any) => m.direction === 'out').every((m: any) => m.status === 'sent')).toBe(true);
     rt.close();

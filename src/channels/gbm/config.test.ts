@@ -138,6 +138,7 @@ describe('Business Messages settings and capabilities', () => {
       inboundContent: ['text', 'image', 'postback'],
       outboundContent: ['text', 'image'],
       outboundMediaTypes: { image: ['image/jpeg', 'image/png'] },
+      signals: true,
     });
     expect(gbmAdapter.capabilities.messagingWindowHours).toBeUndefined();
     expect(typeof gbmAdapter.handshake).toBe('function');
