@@ -12,7 +12,7 @@ import { accountRoutes } from './http/api/accounts-routes.js';
 import { authRoutes } from './http/api/auth-routes.js';
 import { contactRoutes } from './http/api/contact-routes.js';
 import { conversationRoutes } from './http/api/conversation-routes.js';
-import { presenceRoutes } from './http/api/presence-routes.js';
+import { distributionRoutes } from './http/api/distribution-routes.js';
 import { routingConfigRoutes } from './http/api/routing-config-routes.js';
 import { templateRoutes } from './http/api/template-routes.js';
 import { usersRoutes } from './http/api/users-routes.js';
@@ -39,6 +39,9 @@ import { PostgresEventBus } from './store/pg-event-bus.js';
 import { IngestService } from './services/ingest.js';
 import { JobRunner } from './services/job-runner.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
+import { DistributionService } from './services/distribution.js';
+import { Lifecycle } from './services/lifecycle.js';
+import { RoutingActions } from './services/routing-actions.js';
 import { RoutingConfigService } from './services/routing-config-service.js';
 import { TemplatesService } from './services/templates-service.js';
 import { TemplatesRepo } from './store/templates-repo.js';
@@ -77,6 +80,9 @@ export interface Hub {
   contacts: ContactsService;
   templates: TemplatesService;
   jobs: JobRunner;
+  lifecycle: Lifecycle;
+  distribution: DistributionService;
+  routingActions: RoutingActions;
   /** Listens on config.host:config.port; resolves to the bound base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -111,7 +117,12 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     clock,
     kinds: channelKinds,
   });
-  const routing = new RoutingConfigService({ repo: routingRepo, clock, accounts: { get: (id) => accounts.resolveForWebhook(id) } });
+  const routing = new RoutingConfigService({
+    repo: routingRepo,
+    clock,
+    accounts: { get: (id) => accounts.resolveForWebhook(id) },
+    onMembershipChange: () => engine.poke(),
+  });
   const blobs = new BlobStore({ dataDir: config.dataDir, repo: new BlobsRepo(store.db), sealer, clock, publicUrl: config.publicUrl });
   const queuesOf = async (userId: string) => (await routingRepo.listQueuesOfUser(userId)).map((q) => q.id);
   const resolveAccount = (id: string) => accounts.resolveForWebhook(id);
@@ -138,7 +149,9 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   });
   const onJobs = () => runner.poke();
 
+  const lifecycle = new Lifecycle(log);
   const ingest = new IngestService({
+    lifecycle,
     store,
     clock,
     log,
@@ -165,6 +178,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   const templates = new TemplatesService({ repo: new TemplatesRepo(store.db), clock, resolveAccount, adapterFor, clientFor: providerClient });
   const conversationsRepo = new ConversationsRepo(store.db);
   const conversations = new ConversationsService({
+    lifecycle,
     templates,
     sendTyping: async (c, isTyping, user) => {
       const [account, identity] = await Promise.all([accounts.resolveForWebhook(c.accountId), conversationsRepo.getIdentity(c.identityId)]);
@@ -191,6 +205,8 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       return i && { id: i.id, name: i.name, language: i.language, settings: i.settings as Record<string, unknown> };
     },
   });
+  const engine = new DistributionService({ store, clock, log, bus, lifecycle });
+  const actions = new RoutingActions({ engine, conversations, clock });
   const contacts = new ContactsService({ contacts: new ContactsRepo(store.db), conversations: conversationsRepo, clock, bus });
 
 
@@ -199,10 +215,10 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   const routes: AnyRoute[] = [
     ...authRoutes({ auth, secureCookies }),
     ...usersRoutes({ auth, users }),
-    ...presenceRoutes({ users, bus }),
+    ...distributionRoutes({ actions, engine, bus, now: () => clock.now() }),
     ...accountRoutes({ accounts }),
     ...routingConfigRoutes({ config: routing }),
-    ...conversationRoutes({ conversations, blobs }),
+    ...conversationRoutes({ conversations, blobs, pick: (user, id) => actions.pick(user, id) }),
     ...contactRoutes({ contacts }),
     ...templateRoutes({ templates }),
   ];
@@ -249,7 +265,10 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   registerRoutes(app, routes, authenticator);
   await app.register(async (scope) => webAppRoutes(scope, { distDir: webDistDir() }));
 
-  if (o.workers !== false) runner.start();
+  if (o.workers !== false) {
+    runner.start();
+    engine.start();
+  }
   const jobs = runner;
   // Housekeeping: expired sessions and finished jobs older than a day.
   const jobsRepo = new JobsRepo(store.db, store.dialect);
@@ -274,12 +293,16 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     contacts,
     templates,
     jobs,
+    lifecycle,
+    distribution: engine,
+    routingActions: actions,
     async listen() {
       return app.listen({ host: config.host, port: config.port });
     },
     async close() {
       clearInterval(housekeeping);
       await closeGracefully(app);
+      await engine.stop();
       await jobs.stop();
       await bus.close();
       await store.close();

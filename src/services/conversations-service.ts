@@ -17,6 +17,7 @@ import type { BlobStore } from './blob-store.js';
 import { summarize, type EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
 import type { TemplatesService } from './templates-service.js';
+import type { Lifecycle } from './lifecycle.js';
 import type { MessageTemplate } from '../store/templates-repo.js';
 
 export interface InstanceInfo {
@@ -38,6 +39,7 @@ export interface ConversationsDeps {
   adapterFor: (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
   templates: TemplatesService;
   onJobs: () => void;
+  lifecycle?: Lifecycle;
   /** Sends a typing signal to the customer right away (ephemeral: no job, no retry). */
   sendTyping?: (c: Conversation, isTyping: boolean, user: AuthUser) => Promise<void>;
 }
@@ -132,6 +134,8 @@ export class ConversationsService {
     const moved = await this.repo.transition(c.id, c.state, to, patch, this.d.clock.now());
     if (!moved) throw new AppError('conflict', 'The conversation changed meanwhile; reload it');
     this.d.bus.publish({ type: 'conversation.updated', conversation: summarize(moved) });
+    if (action === 'end') this.d.lifecycle?.emit({ type: 'agent_ended', conversationId: moved.id, agentId: c.agentId });
+    if (to === 'closed') this.d.lifecycle?.emit({ type: 'closed', conversationId: moved.id, reason: c.state === 'wrapup' ? 'agent' : 'closed by agent or supervisor' });
     const joined = action === 'assign' && moved.agentId;
     const left = c.agentId && (action === 'end' || action === 'release' || (action === 'close' && c.state !== 'wrapup'));
     if (joined || left) {

@@ -14,6 +14,7 @@ import { JobsRepo } from '../store/jobs-repo.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/db.js';
 import { summarize, type EventBus, type HubEvent } from './event-bus.js';
+import type { Lifecycle, LifecycleEvent } from './lifecycle.js';
 import type { Metrics } from './metrics.js';
 import { advanceStatus } from './status-updates.js';
 
@@ -44,6 +45,7 @@ interface Pending {
 
 interface Effects {
   publish: HubEvent[];
+  lifecycle: LifecycleEvent[];
   jobsAdded: number;
   messagesStored: number;
 }
@@ -55,6 +57,8 @@ export interface IngestDeps {
   bus: EventBus;
   metrics: Metrics;
   resolveRoute: ResolveRoute;
+  /** Side effects that must happen once (greetings, bots): emitted in this process only. */
+  lifecycle?: Lifecycle;
   /** Called after a commit that enqueued jobs, so workers start at once. */
   onJobs: () => void;
   maxBatch?: number;
@@ -126,10 +130,11 @@ export class IngestService {
     if (effects.messagesStored) this.deps.metrics.messagesStored.inc({ direction: 'in' }, effects.messagesStored);
     if (effects.jobsAdded) this.deps.onJobs();
     for (const e of effects.publish) this.deps.bus.publish(e);
+    for (const e of effects.lifecycle) this.deps.lifecycle?.emit(e);
   }
 
   private async commit(batch: Pending[]): Promise<Effects> {
-    const effects: Effects = { publish: [], jobsAdded: 0, messagesStored: 0 };
+    const effects: Effects = { publish: [], lifecycle: [], jobsAdded: 0, messagesStored: 0 };
     // Routes are read before the transaction: on SQLite the transaction holds the only connection.
     const routes = await this.resolveRoutes(batch);
     await this.deps.store.db.transaction().execute(async (trx) => {
@@ -281,7 +286,11 @@ export class IngestService {
     const resumed = conv.state === 'waiting' ? await repo.transition(conv.id, 'waiting', 'active', {}, now) : undefined;
     conv = resumed ?? { ...conv, lastSeq: msg.seq, lastMessageAt: now, lastCustomerAt: now };
     const summary = summarize(conv);
-    if (created) fx.publish.push({ type: 'conversation.created', conversation: summary });
+    if (created) {
+      fx.publish.push({ type: 'conversation.created', conversation: summary });
+      fx.lifecycle.push({ type: 'conversation_opened', conversationId: conv.id });
+    }
+    fx.lifecycle.push({ type: 'customer_message', conversationId: conv.id, messageId: msg.id });
     if (resumed) fx.publish.push({ type: 'conversation.updated', conversation: summary });
     fx.publish.push({ type: 'message.created', conversation: summary, message: msg });
     return msg;

@@ -24,6 +24,8 @@ export interface RoutingConfigServiceDeps {
   /** Only asked whether an account exists (and is not deleted). */
   accounts: { get(id: string): Promise<unknown> };
   clock: Clock;
+  /** Queue membership changed: distribution should look again at once. */
+  onMembershipChange?: () => void;
 }
 
 const name = z.string().trim().min(1).max(200);
@@ -161,6 +163,7 @@ export class RoutingConfigService {
     await this.getQueue(queueId);
     if (!(await this.deps.repo.userExists(userId))) throw new AppError('bad_request', `No user ${userId}`);
     await this.deps.repo.addMember(queueId, userId);
+    this.deps.onMembershipChange?.();
   }
 
   async removeMember(queueId: string, userId: string): Promise<void> {

@@ -193,6 +193,17 @@ export class ConversationsRepo {
     return r && toIdentity(r);
   }
 
+  /** The identity of a provider user on an account (web chat looks its visitors up by it). */
+  async identityByProviderUserId(accountId: string, providerUserId: string): Promise<Identity | undefined> {
+    const r = await this.db
+      .selectFrom('identities')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('provider_user_id', '=', providerUserId)
+      .executeTakeFirst();
+    return r && toIdentity(r);
+  }
+
   async updateIdentityProfile(id: string, p: { displayName?: string; pictureUrl?: string; language?: string }, at: number): Promise<void> {
     await this.db
       .updateTable('identities')
@@ -371,6 +382,24 @@ export class ConversationsRepo {
       .limit(opts.limit ?? 500)
       .execute();
     return rows.map(toMessage);
+  }
+
+  /** Whether a message of one of these conversations carries this blob (web chat customers may download it). */
+  async conversationsReferenceBlob(conversationIds: ReadonlyArray<string>, blobId: string): Promise<boolean> {
+    if (conversationIds.length === 0) return false;
+    const needle = JSON.stringify({ blobId }).slice(1, -1); // "blobId":"<id>", as JSON.stringify stores it
+    const pattern = `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const rows = await this.db
+      .selectFrom('messages')
+      .select('content')
+      .where('conversation_id', 'in', [...conversationIds])
+      .where(sql<boolean>`content like ${pattern} escape '\\'`)
+      .limit(5)
+      .execute();
+    return rows.some((r) => {
+      const c = JSON.parse(r.content) as { media?: { blobId?: unknown } };
+      return c.media?.blobId === blobId;
+    });
   }
 
   /** Provider ids of the conversation's outbound messages other than `exceptMessageId`. */

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { AppError } from '../../errors.js';
 import type { BlobStore } from '../../services/blob-store.js';
 import type { ConversationsService } from '../../services/conversations-service.js';
-import { defineRoute, type AnyRoute } from '../route.js';
+import type { Conversation } from '../../store/conversations-repo.js';
+import { defineRoute, type AnyRoute, type AuthUser } from '../route.js';
 
 const ANY = ['admin', 'supervisor', 'agent'] as const;
 const STATES = ['open', 'active', 'waiting', 'wrapup', 'closed'] as const;
@@ -74,7 +75,12 @@ function publicMessage<T extends { idempotencyKey?: unknown; attempts?: unknown 
   return rest;
 }
 
-export function conversationRoutes(d: { conversations: ConversationsService; blobs: BlobStore }): AnyRoute[] {
+export function conversationRoutes(d: {
+  conversations: ConversationsService;
+  blobs: BlobStore;
+  /** Picking goes through distribution (capacity, withdrawing offers). */
+  pick: (user: AuthUser, conversationId: string) => Promise<Conversation>;
+}): AnyRoute[] {
   const svc = d.conversations;
   const action = (verb: 'release' | 'wait' | 'resume' | 'end' | 'close', summary: string) =>
     defineRoute({
@@ -167,7 +173,7 @@ export function conversationRoutes(d: { conversations: ConversationsService; blo
       auth: ANY,
       params: Id,
       response: ConversationSchema,
-      handler: async ({ user, params }) => publicConversation(await svc.pick(user, params.id)),
+      handler: async ({ user, params }) => publicConversation(await d.pick(user, params.id)),
     }),
     action('release', 'Put the conversation back in its queue'),
     action('wait', 'Set the conversation aside (Waiting); the customer may answer later'),
