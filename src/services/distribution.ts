@@ -329,9 +329,12 @@ export class DistributionService {
         }
       }
       const declines = await repo.declines(item.id);
+      // Decline or timeout → the next agent: whoever just refused it is not asked again for one
+      // offer period (they are again later, until maxDeclines).
+      const cooling = await repo.recentRefusals(item.id, now - ws.routing.offerTimeoutSec * 1000);
       const candidates: AgentCandidate[] = (members.get(item.queueId) ?? [])
         .map((id) => agents.get(id))
-        .filter((a): a is NonNullable<typeof a> => a !== undefined && !a.disabled)
+        .filter((a): a is NonNullable<typeof a> => a !== undefined && !a.disabled && !cooling.has(a.id))
         .map((a) => {
           const routing = readAgentRouting(a.routing);
           return {

@@ -393,6 +393,18 @@ export class DistributionRepo {
     return Object.fromEntries(rows.map((r) => [r.agent_id, Number(r.n)]));
   }
 
+  /** Agents who declined or let expire an offer of this conversation since `since`. */
+  async recentRefusals(conversationId: string, since: number): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('offers')
+      .select('agent_id')
+      .where('conversation_id', '=', conversationId)
+      .where('state', 'in', ['declined', 'expired'])
+      .where('decided_at', '>=', since)
+      .execute();
+    return new Set(rows.map((r) => r.agent_id));
+  }
+
   async nextOfferExpiry(): Promise<number | undefined> {
     const r = await this.db.selectFrom('offers').select(sql<number | null>`min(expires_at)`.as('t')).where('state', '=', 'offered').executeTakeFirst();
     return r?.t == null ? undefined : Number(r.t);
