@@ -252,6 +252,72 @@ export class ConversationsService {
     };
   }
 
+  /**
+   * A message from the hub itself (automated message, bot, survey): no user, no role checks.
+   * Outside the channel's messaging window it falls back to `fallbackTemplate` when given, or is
+   * skipped — and the skip is recorded in the conversation as an event with its reason, never silent.
+   */
+  async sendAutomated(
+    conversationId: string,
+    content: MessageContent,
+    o: { senderType: 'system' | 'bot'; fallbackTemplate?: { templateId: string; variables: Record<string, string> }; purpose: string },
+  ): Promise<{ sent: Message } | { skipped: string }> {
+    const c = await this.repo.getConversation(conversationId);
+    if (!c) throw new AppError('not_found', `No conversation ${conversationId}`);
+    const kind = await this.d.accountKind(c.accountId);
+    const caps = kind ? this.d.adapterFor(kind)?.capabilities : undefined;
+    if (!caps) return this.recordSkip(c, o.purpose, 'the messaging account no longer exists');
+    const hours = caps.messagingWindowHours;
+    const windowClosed = hours !== undefined && (c.lastCustomerAt === null || c.lastCustomerAt + hours * 3_600_000 < this.d.clock.now());
+    let out: MessageContent = content;
+    if (windowClosed && content.kind !== 'template') {
+      if (!o.fallbackTemplate) return this.recordSkip(c, o.purpose, `the ${hours}-hour messaging window is closed and no template is set`);
+      try {
+        out = await this.d.templates.contentFor(c.accountId, o.fallbackTemplate.templateId, o.fallbackTemplate.variables);
+      } catch (e) {
+        return this.recordSkip(c, o.purpose, `the messaging window is closed and the template cannot be used: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (!caps.outboundContent.includes(out.kind)) return this.recordSkip(c, o.purpose, `${kind} cannot send ${out.kind} messages`);
+    if (out.kind === 'text' && out.text.length > caps.maxTextLength) out = { kind: 'text', text: out.text.slice(0, caps.maxTextLength) };
+    const now = this.d.clock.now();
+    const msg = await this.d.store.db.transaction().execute(async (trx) => {
+      const m = await new ConversationsRepo(trx).appendMessage(
+        { conversationId: c.id, direction: 'out', senderType: o.senderType, content: out, status: 'queued', idempotencyKey: newIdempotencyKey(), at: now },
+        undefined,
+      );
+      await new JobsRepo(trx, this.d.store.dialect).enqueue('deliver', { messageId: m.id }, now);
+      return m;
+    });
+    this.d.metrics.messagesStored.inc({ direction: 'out' });
+    this.d.onJobs();
+    this.d.bus.publish({ type: 'message.created', conversation: summarize({ ...c, lastSeq: msg.seq, lastMessageAt: now }), message: msg });
+    return { sent: msg };
+  }
+
+  /** The hub closes a conversation (a bot ended it, a timer): from any live state or wrap-up. */
+  async closeBySystem(conversationId: string, reason: string): Promise<Conversation | undefined> {
+    const c = await this.repo.getConversation(conversationId);
+    if (!c || c.state === 'closed') return undefined;
+    const moved = await this.repo.transition(c.id, c.state, 'closed', {}, this.d.clock.now());
+    if (!moved) return undefined;
+    this.d.bus.publish({ type: 'conversation.updated', conversation: summarize(moved) });
+    this.d.lifecycle?.emit({ type: 'closed', conversationId: moved.id, reason });
+    if (c.agentId) await this.signal(moved, 'representative_left', c.agentId);
+    return moved;
+  }
+
+  private async recordSkip(c: Conversation, purpose: string, reason: string): Promise<{ skipped: string }> {
+    const now = this.d.clock.now();
+    const note = await this.repo.appendMessage(
+      { conversationId: c.id, direction: 'out', senderType: 'system', content: { kind: 'event', name: 'automated_message_skipped', detail: `${purpose}: ${reason}` }, status: 'failed', at: now },
+      undefined,
+    );
+    await this.repo.updateMessage(note.id, { errorCode: 'skipped', errorMessage: reason }, now);
+    this.d.bus.publish({ type: 'message.created', conversation: summarize(c), message: { ...note, errorCode: 'skipped', errorMessage: reason } });
+    return { skipped: reason };
+  }
+
   /** Approved templates an agent may send in this conversation, its language first. */
   async templatesFor(user: AuthUser, id: string): Promise<MessageTemplate[]> {
     const c = await this.load(user, id);

@@ -216,7 +216,10 @@ export class IngestService {
       case 'escalate': {
         const { identity } = await repo.upsertIdentity(account.id, account.kind, event.user.id, event.user, now);
         const live = await repo.liveConversationOf(identity.id);
-        if (live) await this.appendSystem(repo, live, { kind: 'event', name: 'live_agent_requested' }, now, fx);
+        if (live) {
+          await this.appendSystem(repo, live, { kind: 'event', name: 'live_agent_requested' }, now, fx);
+          fx.lifecycle.push({ type: 'live_agent_requested', conversationId: live.id });
+        }
         return;
       }
       case 'unknown':

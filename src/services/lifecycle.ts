@@ -9,6 +9,8 @@ import type { Logger } from '../lib/logger.js';
 export type LifecycleEvent =
   | { type: 'conversation_opened'; conversationId: string }
   | { type: 'customer_message'; conversationId: string; messageId: string }
+  /** The customer asked for a person (Business Messages requestedLiveAgent). */
+  | { type: 'live_agent_requested'; conversationId: string }
   | { type: 'bot_engaged'; conversationId: string; botId: string }
   | { type: 'queued'; conversationId: string; queueId: string; position: number }
   | { type: 'next_in_line'; conversationId: string; queueId: string }
