@@ -1,0 +1,107 @@
+/**
+ * Signed LINE webhook bodies, made before they are sent: one text-message event each, shaped like
+ * the LINE platform's (field order included), with a unique webhookEventId, message id and reply
+ * token per body so the hub dedupes nothing. X-Line-Signature = base64(HMAC-SHA256(channel
+ * secret, the exact body bytes)).
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+
+/** `known`: a fixed set of senders, each of whom wrote once before; `new`: a new sender every body. */
+export type SenderMix = 'known' | 'new';
+
+export interface BodySpec {
+  channelSecret: string;
+  /** The bot's user id (`destination`). */
+  destination: string;
+  mix: SenderMix;
+  /** Size of the `known` sender set; the first `knownSenders` bodies go to each of them once. */
+  knownSenders: number;
+  /**
+   * Send the pool's bodies round and round instead of using each once. Only for the bare server,
+   * which stores nothing: at its rate a pool of unique bodies would take most of the memory.
+   */
+  reuse?: boolean;
+}
+
+export interface SignedBody {
+  body: Buffer;
+  signature: string;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function base32(n: number, width: number): string {
+  let s = '';
+  for (let i = 0; i < width; i++) {
+    s = CROCKFORD.charAt(n % 32) + s;
+    n = Math.floor(n / 32);
+  }
+  return s;
+}
+
+export function lineSignature(channelSecret: string, body: Buffer): string {
+  return createHmac('sha256', channelSecret).update(body).digest('base64');
+}
+
+/** A pool of bodies, filled ahead of a timed phase; `take` only falls back to making one if the pool ran dry. */
+export class LineBodies {
+  /** Distinguishes this run's ids from any other run's. */
+  private readonly tag = randomBytes(4).toString('hex');
+  private readonly bornMs = Date.now();
+  private made = 0;
+  private readonly pool: SignedBody[] = [];
+  private head = 0;
+  /** Bodies made inside `take` because the pool was empty (their cost fell into a timed phase). */
+  madeLate = 0;
+
+  constructor(private readonly spec: BodySpec) {}
+
+  /** Bodies ready and not yet taken. */
+  get ready(): number {
+    return this.spec.reuse ? this.pool.length : this.pool.length - this.head;
+  }
+
+  /** Makes bodies until at least `n` are ready. */
+  fill(n: number): void {
+    if (this.head > 0 && !this.spec.reuse) {
+      this.pool.splice(0, this.head);
+      this.head = 0;
+    }
+    while (this.pool.length < n) this.pool.push(this.make());
+  }
+
+  take(): SignedBody {
+    if (this.spec.reuse && this.pool.length > 0) return this.pool[this.head++ % this.pool.length]!;
+    const b = this.pool[this.head];
+    if (b !== undefined) {
+      this.pool[this.head++] = EMPTY;
+      return b;
+    }
+    this.madeLate++;
+    return this.make();
+  }
+
+  userId(sender: number): string {
+    return `U${this.tag}${sender.toString(16).padStart(24, '0')}`;
+  }
+
+  private make(): SignedBody {
+    const k = this.made++;
+    const sender = this.spec.mix === 'known' ? k % this.spec.knownSenders : k;
+    const now = Date.now();
+    const event = {
+      type: 'message',
+      message: { type: 'text', id: `${this.bornMs}${String(k).padStart(8, '0')}`, quoteToken: `q${this.tag}${k}`, text: `Hello from bench message ${k}` },
+      webhookEventId: `${base32(now, 10)}${this.tag.toUpperCase()}${base32(k, 8)}`,
+      deliveryContext: { isRedelivery: false },
+      timestamp: now,
+      source: { type: 'user', userId: this.userId(sender) },
+      replyToken: `${this.tag}${k.toString(16).padStart(24, '0')}`,
+      mode: 'active',
+    };
+    const body = Buffer.from(JSON.stringify({ destination: this.spec.destination, events: [event] }), 'utf8');
+    return { body, signature: lineSignature(this.spec.channelSecret, body) };
+  }
+}
+
+const EMPTY: SignedBody = { body: Buffer.alloc(0), signature: '' };
