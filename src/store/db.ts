@@ -47,7 +47,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
@@ -58,6 +58,32 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     return { db, dialect: 'postgres', pgPool: pool, ping: () => ping(db), close: () => db.destroy() };
   }
   throw new Error(`Unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
+}
+
+/**
+ * Kysely prepares every query anew; on the ingest path that cost more than running the
+ * statements. Prepared statements are reusable (Kysely runs one query at a time per connection),
+ * so keep the most recent ones by SQL text.
+ */
+function withStatementCache(sqlite: Sqlite.Database, max = 500): { prepare(sql: string): Sqlite.Statement; close(): void } {
+  const cache = new Map<string, Sqlite.Statement>();
+  return {
+    prepare(sqlText: string) {
+      let stmt = cache.get(sqlText);
+      if (stmt) {
+        cache.delete(sqlText);
+      } else {
+        stmt = sqlite.prepare(sqlText);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, stmt);
+      return stmt;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
 }
 
 export async function migrate(store: Store): Promise<string[]> {
