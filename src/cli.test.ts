@@ -164,6 +164,9 @@ describe('long-running commands', () => {
     const banner = demo.out();
     const hubUrl = /^\s+Hub:\s+(http:\/\/\S+)/m.exec(banner)?.[1];
     const lineUrl = /^\s+LINE emulator:\s+(http:\/\/\S+)/m.exec(banner)?.[1];
+    for (const name of ['Twilio \\(WhatsApp\\) emul\\.', 'Business Messages emul\\.']) {
+      expect(new RegExp(`^\\s+${name}:\\s+http://127\\.0\\.0\\.1:\\d+`, 'm').test(banner)).toBe(true);
+    }
     const accountId = /messaging account (acc_\w+)/.exec(banner)?.[1];
     expect(hubUrl).toBe(`http://127.0.0.1:${port}`);
     expect(lineUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -197,11 +200,17 @@ describe('long-running commands', () => {
     expect(await hub.exited).toBe(0);
   });
 
-  it('emulators prints the LINE emulator URL and exits 0 on SIGTERM', async () => {
-    const port = await freePort();
-    const em = await startProcess(['emulators', '--line-port', String(port)], {}, 'LINE emulator:');
-    expect(em.out()).toContain(`http://127.0.0.1:${port}`);
-    expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+  it('emulators prints every emulator URL and exits 0 on SIGTERM', async () => {
+    const [line, twilio, gbm] = [await freePort(), await freePort(), await freePort()];
+    const em = await startProcess(
+      ['emulators', '--line-port', String(line), '--twilio-port', String(twilio), '--gbm-port', String(gbm)],
+      {},
+      'Business Messages emulator:',
+    );
+    for (const port of [line, twilio, gbm]) {
+      expect(em.out()).toContain(`http://127.0.0.1:${port}`);
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+    }
     child!.kill('SIGTERM');
     expect(await em.exited).toBe(0);
   });

@@ -1,9 +1,8 @@
 /** switchboard start | demo | migrate | user add | emulators */
 import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
-import { startLineEmulator } from '../emulators/line/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { DEMO_USERS, startDemo } from './demo.js';
+import { DEMO_USERS, startDemo, startEmulators } from './demo.js';
 import { createHub } from './hub.js';
 import { AuthService } from './services/auth-service.js';
 import { migrate, openStore } from './store/db.js';
@@ -64,22 +63,23 @@ program
   .action(async (opts: { dataDir?: string }) => {
     const base = opts.dataDir ? { ...config(), ...loadConfig(undefined, { dataDir: opts.dataDir }) } : config({ dataDir: './data/demo' });
     const demo = await startDemo(base);
+    const url = demo.hub.config.publicUrl;
     const lines = [
       '',
       'Switchboard demo is running.',
-      `  Hub:                ${demo.hubUrl}  (public URL ${demo.hub.config.publicUrl}, store ${demo.hub.store.dialect} in ${base.dataDir})`,
-      `  API document:       ${demo.hub.config.publicUrl}/api/openapi.json`,
-      `  LINE emulator:      ${demo.line.baseUrl}  — open it in a browser to play a LINE customer`,
-      `  LINE channel id:    ${demo.lineChannelId} (messaging account ${demo.lineAccountId})`,
-      `  Admin:              ${DEMO_USERS.admin.email} / ${DEMO_USERS.admin.password}`,
-      `  Agent:              ${DEMO_USERS.agent.email} / ${DEMO_USERS.agent.password}`,
+      `  Hub:                      ${demo.hubUrl}  (open it in a browser; store ${demo.hub.store.dialect} in ${base.dataDir})`,
+      `  API document:             ${url}/api/openapi.json`,
+      `  LINE emulator:            ${demo.emulators.line.baseUrl}  — open it to play a LINE customer (channel ${demo.lineChannelId}, messaging account ${demo.lineAccountId})`,
+      `  Twilio (WhatsApp) emul.:  ${demo.emulators.twilio.baseUrl}  — play a WhatsApp customer writing to ${demo.whatsapp.number}`,
+      `  Business Messages emul.:  ${demo.emulators.gbm.baseUrl}  — play a Business Messages customer (agent ${demo.gbmAgentId})`,
+      `  Admin:                    ${DEMO_USERS.admin.email} / ${DEMO_USERS.admin.password}`,
+      `  Agent:                    ${DEMO_USERS.agent.email} / ${DEMO_USERS.agent.password}`,
       '',
-      'Try it: write as a customer in the LINE emulator page, then as the agent:',
-      `  curl -c /tmp/sb -H 'content-type: application/json' -d '{"email":"${DEMO_USERS.agent.email}","password":"${DEMO_USERS.agent.password}"}' ${demo.hub.config.publicUrl}/api/auth/login`,
-      `  curl -b /tmp/sb '${demo.hub.config.publicUrl}/api/conversations?mine=false'`,
+      'Write as a customer in an emulator page, then answer as the agent in the hub.',
       '',
       'Press Ctrl+C to stop.',
     ];
+    // The handler is in place before the "running" line: a supervisor may signal right after it.
     onShutdown(() => demo.close());
     console.log(lines.join('\n'));
   });
@@ -129,10 +129,18 @@ program
   .description('Start the provider emulators alone and print their base URLs')
   .option('--host <host>', 'listen host', '127.0.0.1')
   .option('--line-port <port>', 'LINE emulator port', '4010')
-  .action(async (o: { host: string; linePort: string }) => {
-    const line = await startLineEmulator({ host: o.host, port: Number(o.linePort) });
-    onShutdown(() => line.close());
-    console.log(`LINE emulator: ${line.baseUrl}  (set SWITCHBOARD_LINE_API_URL and SWITCHBOARD_LINE_DATA_API_URL to it)`);
+  .option('--twilio-port <port>', 'Twilio emulator port', '4011')
+  .option('--gbm-port <port>', 'Business Messages emulator port', '4012')
+  .action(async (o: { host: string; linePort: string; twilioPort: string; gbmPort: string }) => {
+    const emulators = await startEmulators(o.host, { line: Number(o.linePort), twilio: Number(o.twilioPort), gbm: Number(o.gbmPort) });
+    onShutdown(() => emulators.close());
+    console.log(
+      [
+        `LINE emulator:              ${emulators.line.baseUrl}  (SWITCHBOARD_LINE_API_URL and SWITCHBOARD_LINE_DATA_API_URL)`,
+        `Twilio emulator:            ${emulators.twilio.baseUrl}  (SWITCHBOARD_TWILIO_API_URL and SWITCHBOARD_TWILIO_CONTENT_API_URL)`,
+        `Business Messages emulator: ${emulators.gbm.baseUrl}  (SWITCHBOARD_GBM_API_URL; SWITCHBOARD_GOOGLE_TOKEN_URL=${emulators.gbm.tokenUrl})`,
+      ].join('\n'),
+    );
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
