@@ -9,7 +9,14 @@ import { adapterFor, channelKinds } from './channels/registry.js';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
 import { accountRoutes } from './http/api/accounts-routes.js';
+import { automatedMessageRoutes } from './http/api/automated-message-routes.js';
+import { surveyRoutes } from './http/api/survey-routes.js';
+import { surveyPageRoutes } from './http/survey-page.js';
+import { AutomatedMessagesService } from './services/automated-messages.js';
+import { SurveyService } from './services/surveys.js';
+import { AutomatedMessagesRepo } from './store/automated-messages-repo.js';
 import { authRoutes } from './http/api/auth-routes.js';
+import { botRoutes } from './http/api/bot-routes.js';
 import { contactRoutes } from './http/api/contact-routes.js';
 import { conversationRoutes } from './http/api/conversation-routes.js';
 import { distributionRoutes } from './http/api/distribution-routes.js';
@@ -23,6 +30,7 @@ import { realtimeRoutes } from './http/realtime.js';
 import { openApiDocument, registerRoutes, type AnyRoute } from './http/route.js';
 import { webAppRoutes, webDistDir } from './http/web-app.js';
 import { webhookRoutes } from './http/webhooks/webhook-routes.js';
+import { webchatRoutes } from './http/webchat/routes.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { newIdempotencyKey } from './lib/ids.js';
 import { createLogger, type Logger } from './lib/logger.js';
@@ -31,6 +39,9 @@ import { VERSION } from './version.js';
 import { AccountsService } from './services/accounts-service.js';
 import { AuthService } from './services/auth-service.js';
 import { BlobStore } from './services/blob-store.js';
+import { BotRunner } from './services/bot-runner.js';
+import { BotsService } from './services/bots-service.js';
+import { BotsRepo } from './store/bots-repo.js';
 import { channelJobHandlers } from './services/channel-jobs.js';
 import { ContactsService } from './services/contacts-service.js';
 import { ConversationsService } from './services/conversations-service.js';
@@ -63,6 +74,14 @@ export interface HubOptions {
   fetch?: typeof fetch;
   /** Outbound calls to providers give up after this long (default 10 s). */
   providerTimeoutMs?: number;
+  /**
+   * Wait before retrying a provider call that failed temporarily (5xx, timeout, network), by
+   * attempt number (1 = the first try failed). Default `backoffMs` in services/job-runner.ts:
+   * 1 s, 2 s, 4 s … capped at 5 minutes, with jitter. A provider's Retry-After still wins when longer.
+   */
+  retryBackoffMs?: (attempt: number) => number;
+  /** Send the built-in automated messages where none is configured (default true; see services/automated-messages.ts). */
+  automatedMessageDefaults?: boolean;
 }
 
 export interface Hub {
@@ -83,6 +102,8 @@ export interface Hub {
   lifecycle: Lifecycle;
   distribution: DistributionService;
   routingActions: RoutingActions;
+  automatedMessages: AutomatedMessagesService;
+  surveys: SurveyService;
   /** Listens on config.host:config.port; resolves to the bound base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -145,6 +166,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       displayNameOf: async (id) => (await users.getUser(id))?.displayName,
       ...(o.fetch ? { fetch: o.fetch } : {}),
       ...(o.providerTimeoutMs ? { providerTimeoutMs: o.providerTimeoutMs } : {}),
+      ...(o.retryBackoffMs ? { backoffMs: o.retryBackoffMs } : {}),
     }),
   });
   const onJobs = () => runner.poke();
@@ -158,6 +180,8 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     bus,
     metrics,
     onJobs,
+    // A bare 1–5 after an inline survey answers it instead of opening a conversation.
+    interceptors: [(m) => surveys.intercept(m)],
     resolveRoute: async (accountId, address) => {
       const instance = await routing.findChannelInstance(accountId, address);
       if (!instance) return undefined;
@@ -209,18 +233,44 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   const actions = new RoutingActions({ engine, conversations, clock });
   const contacts = new ContactsService({ contacts: new ContactsRepo(store.db), conversations: conversationsRepo, clock, bus });
 
+  // Automated messages and post-conversation surveys: session_ended goes out before the survey.
+  const instanceOf = (id: string) => routingRepo.getChannelInstance(id, { includeDeleted: true });
+  const agentName = async (id: string) => (await users.getUser(id))?.displayName;
+  const accountKind = async (id: string) => (await accounts.resolveForWebhook(id))?.kind;
+  const automatedMessages = new AutomatedMessagesService({
+    store, clock, log, conversations, accountKind, agentName,
+    repo: new AutomatedMessagesRepo(store.db),
+    channelInstance: instanceOf,
+    template: (id) => templates.get(id).catch(() => undefined),
+    channelKinds,
+    emit: (e) => lifecycle.emit(e),
+    builtInDefaults: o.automatedMessageDefaults ?? true,
+  });
+  const surveys = new SurveyService({ store, clock, log, conversations, agentName, publicUrl: config.publicUrl, channelInstance: instanceOf, signer: sealer });
+  lifecycle.on(async (e) => {
+    await automatedMessages.handle(e);
+    await surveys.handle(e);
+  });
+  // Bots: a workstream's bot gets each conversation first (src/services/bot-runner.ts).
+  const botsRepo = new BotsRepo(store.db, store.dialect);
+  const bots = new BotsService({ repo: botsRepo, sealer, clock, ...(o.fetch ? { http: { fetch: o.fetch } } : {}) });
+  const botRunner = new BotRunner({ lifecycle, bots, repo: botsRepo, conversationsRepo, conversations, engine, bus, clock, log });
+
 
   const authenticator = new HttpAuthenticator(auth);
   const secureCookies = config.publicUrl.startsWith('https://');
   const routes: AnyRoute[] = [
     ...authRoutes({ auth, secureCookies }),
     ...usersRoutes({ auth, users }),
-    ...distributionRoutes({ actions, engine, bus, now: () => clock.now() }),
+    ...distributionRoutes({ actions, engine, bus, now: () => clock.now(), botExists: (id) => bots.exists(id) }),
+    ...botRoutes({ bots }),
     ...accountRoutes({ accounts }),
     ...routingConfigRoutes({ config: routing }),
     ...conversationRoutes({ conversations, blobs, pick: (user, id) => actions.pick(user, id) }),
     ...contactRoutes({ contacts }),
     ...templateRoutes({ templates }),
+    ...automatedMessageRoutes({ automatedMessages }),
+    ...surveyRoutes({ surveys }),
   ];
   const openApi = openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl });
 
@@ -241,6 +291,8 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   app.addContentTypeParser(/^(image|video|audio)\/|^application\/(octet-stream|pdf|zip)/, { parseAs: 'buffer' }, (_r, body, done) =>
     done(null, body),
   );
+  // Fastify parses text/plain by default; the API takes JSON only, so a text/plain body is a 415 too.
+  app.removeContentTypeParser('text/plain');
   await app.register(async (scope) => webhookRoutes(scope, {
       publicUrl: config.publicUrl,
       clock,
@@ -261,6 +313,25 @@ export async function createHub(o: HubOptions): Promise<Hub> {
         return kind ? adapterFor(kind)?.capabilities.messagingWindowHours : undefined;
       },
     }));
+  // Web chat: the customer-facing widget API and script (/webchat/…), see src/http/webchat.
+  await app.register(async (scope) => webchatRoutes(scope, {
+      ingest,
+      store,
+      blobs,
+      bus,
+      clock,
+      signer: sealer,
+      resolveAccount,
+      channelInstance: async (accountId, channelInstanceId) => {
+        const i = channelInstanceId
+          ? await routingRepo.getChannelInstance(channelInstanceId, { includeDeleted: true })
+          : await routing.findChannelInstance(accountId);
+        return i && { id: i.id, settings: i.settings as Record<string, unknown> };
+      },
+      displayNameOf: async (id) => (await users.getUser(id))?.displayName,
+      maxUploadBytes: Math.min(config.bodyLimit, 10 * 1024 * 1024),
+    }));
+  await app.register(async (scope) => surveyPageRoutes(scope, { surveys }));
   await app.register(async (scope) => opsRoutes(scope, { store, registry: metrics.registry, blobs, openApi: () => openApi, version: VERSION }));
   registerRoutes(app, routes, authenticator);
   await app.register(async (scope) => webAppRoutes(scope, { distDir: webDistDir() }));
@@ -268,6 +339,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   if (o.workers !== false) {
     runner.start();
     engine.start();
+    botRunner.start();
   }
   const jobs = runner;
   // Housekeeping: expired sessions and finished jobs older than a day.
@@ -296,13 +368,17 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     lifecycle,
     distribution: engine,
     routingActions: actions,
+    automatedMessages,
+    surveys,
     async listen() {
       return app.listen({ host: config.host, port: config.port });
     },
     async close() {
       clearInterval(housekeeping);
       await closeGracefully(app);
+      await botRunner.stop();
       await engine.stop();
+      await automatedMessages.stop();
       await jobs.stop();
       await bus.close();
       await store.close();

@@ -13,7 +13,10 @@ export function isStoreUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   if (typeof e.code === 'string' && DB_DOWN_CODES.has(e.code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
+  // 55000 is generic, so its message decides: a database that refuses connections (ALLOW_CONNECTIONS false).
+  return /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error|is not currently accepting connections/i.test(
+    msg,
+  );
 }
 
 function classify(err: unknown): { code: ErrorCode; message: string; details?: unknown } {

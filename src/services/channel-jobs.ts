@@ -39,12 +39,15 @@ export interface ChannelJobDeps {
   displayNameOf: (userId: string) => Promise<string | undefined>;
   providerTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** Wait before retry after failed attempt `attempt` (default: `backoffMs`, 1 s doubling to 5 min). */
+  backoffMs?: (attempt: number) => number;
 }
 
 const RETRYABLE: ReadonlyArray<SendError['code']> = ['temporary', 'rate_limited'];
 
 export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler> {
   const repo = new ConversationsRepo(d.store.db);
+  const backoff = d.backoffMs ?? backoffMs;
 
   async function clientFor(
     accountId: string,
@@ -112,7 +115,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     d.metrics.deliveryFailures.inc({ channel: resolved.kind, code: err.code });
     const max = d.maxDeliveryAttempts ?? 10;
     if (RETRYABLE.includes(err.code) && job.attempts < max) {
-      const retryAt = at + Math.max(err.retryAfterMs ?? 0, backoffMs(job.attempts));
+      const retryAt = at + Math.max(err.retryAfterMs ?? 0, backoff(job.attempts));
       // Still queued, with the reason visible to the agent while it retries.
       await publishMessage(
         await repo.updateMessage(
@@ -167,7 +170,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
   };
 
   const retry = (job: { attempts: number }, error: string, max: number): JobOutcome =>
-    job.attempts < max ? { retryAt: d.clock.now() + backoffMs(job.attempts), error } : { failed: error };
+    job.attempts < max ? { retryAt: d.clock.now() + backoff(job.attempts), error } : { failed: error };
 
   const fetchProfile: JobHandler = async (job) => {
     const identity = await repo.getIdentity(String(job.payload.identityId));

@@ -106,7 +106,7 @@ export class ConversationsService {
     if (!isPrivileged(user) && !(await this.d.queuesOf(user.id)).includes(queueId)) {
       throw new AppError('forbidden', 'You are not a member of this queue');
     }
-    const items = await this.repo.listConversations({ queueIds: [queueId], states: ['open'], limit: 500 });
+    const items = await this.repo.listConversations({ queueIds: [queueId], states: ['open'], withoutBot: true, limit: 500 });
     return items.sort((a, b) => (a.lastCustomerAt ?? a.createdAt) - (b.lastCustomerAt ?? b.createdAt));
   }
 

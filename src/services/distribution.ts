@@ -10,8 +10,11 @@
  */
 import type { Kysely } from 'kysely';
 import {
+  checkCapacity,
   chooseAgent,
   classify,
+  isAssignablePresence,
+  isFull,
   isOpen,
   orderWorkItems,
   routeToQueue,
@@ -254,6 +257,10 @@ export class DistributionService {
     if (!routedItem || routedItem.state !== 'open') return;
     const position = await repo.positionInQueue(routedItem);
     out.lifecycle.push({ type: 'queued', conversationId: item.id, queueId, position });
+    // Queued while the queue is closed: announced once, here (assignment passes only wait or overflow).
+    const hours = (queues.get(queueId)?.routing ?? readQueueRouting((await repo.queueRows([queueId]))[0]?.settings)).operatingHours;
+    const open = hours ? isOpen(hours, now) : undefined;
+    if (open && !open.open) out.lifecycle.push({ type: 'out_of_hours', conversationId: item.id, queueId, ...(open.holiday ? { holiday: open.holiday } : {}) });
     const conv = await new ConversationsRepo(trx).getConversation(item.id);
     if (conv) out.events.push({ type: 'conversation.updated', conversation: summarize(conv) });
   }
@@ -289,11 +296,8 @@ export class DistributionService {
 
   private async assign(repo: DistributionRepo, trx: Kysely<Database>, now: number, out: Outbox): Promise<void> {
     const queueIds = await repo.pushQueueIds();
-    const waiting = await repo.waiting(queueIds);
-    if (waiting.length === 0) return;
+    if (queueIds.length === 0) return;
     const queues = new Map((await repo.queueRows(queueIds)).map((q) => [q.id, { ...q, routing: readQueueRouting(q.settings) }]));
-    const wsRows = await repo.workstreams([...new Set(waiting.map((i) => i.workstreamId))]);
-    const workstreams = new Map(wsRows.map((w) => [w.id, { ...w, routing: readWorkstreamRouting(w.settings) }]));
     const members = await repo.members(queueIds);
     const agentIds = [...new Set([...members.values()].flat())];
     const agents = new Map((await repo.agents(agentIds)).map((a) => [a.id, a]));
@@ -304,6 +308,27 @@ export class DistributionService {
       if (!holdsCapacity(h, allWs.get(h.workstreamId), now)) continue;
       (loads.get(h.agentId) ?? loads.set(h.agentId, []).get(h.agentId)!).push(workLoad(h));
     }
+    // Each agent's settings parsed once per pass, and the (queue, workstream, workload) kinds that no
+    // member can take now. Presence is read once and loads only grow during a pass, so once nobody
+    // in a queue can take an item, nobody can take a like item later in the same pass: skip those
+    // before asking the database for their declines (two queries per waiting item otherwise).
+    const routingOf = new Map([...agents.values()].map((a) => [a.id, readAgentRouting(a.routing)]));
+    const saturated = new Set<string>();
+    // Waiting items are read only from queues where something can happen: a member (not offline,
+    // not disabled) has capacity left, or the queue has rules that act whatever the agents' load
+    // (operating hours, after-queue overflow). With every agent full, a pass reads no items at all.
+    const reachable = queueIds.filter((id) => {
+      const q = queues.get(id);
+      if (!q || q.routing.operatingHours || q.routing.overflow.afterQueue) return true;
+      return (members.get(id) ?? []).some((agentId) => {
+        const a = agents.get(agentId);
+        return a !== undefined && !a.disabled && a.presence !== 'offline' && !isFull(routingOf.get(agentId)!.capacity, loads.get(agentId) ?? []);
+      });
+    });
+    const waiting = await repo.waiting(reachable);
+    if (waiting.length === 0) return;
+    const wsRows = await repo.workstreams([...new Set(waiting.map((i) => i.workstreamId))]);
+    const workstreams = new Map(wsRows.map((w) => [w.id, { ...w, routing: readWorkstreamRouting(w.settings) }]));
     const ordered = orderWorkItems(
       waiting.map((w) => ({ ...w, queuePriority: queues.get(w.queueId)?.priority ?? 0, itemPriority: w.priority, lastCustomerInteractionAt: w.lastCustomerAt })),
     );
@@ -328,15 +353,29 @@ export class DistributionService {
           continue;
         }
       }
+      const itemLoad = workLoad({ units: item.units, capacityProfile: item.capacityProfile });
+      const allowedPresences = ws.routing.allowedPresences.filter((p) => p !== 'offline');
+      const pool = (members.get(item.queueId) ?? []).map((id) => agents.get(id)).filter((a): a is NonNullable<typeof a> => a !== undefined && !a.disabled);
+      const kind = `${item.queueId}\u0000${ws.id}\u0000${item.units}\u0000${item.capacityProfile ?? ''}`;
+      if (!ignoreCapacity) {
+        if (saturated.has(kind)) continue;
+        // chooseAgent would exclude every member on presence or capacity alone.
+        const anyFits = pool.some(
+          (a) => isAssignablePresence(a.presence as BasePresence, allowedPresences) && checkCapacity(routingOf.get(a.id)!.capacity, loads.get(a.id) ?? [], itemLoad).ok,
+        );
+        if (!anyFits) {
+          saturated.add(kind);
+          continue;
+        }
+      }
       const declines = await repo.declines(item.id);
       // Decline or timeout → the next agent: whoever just refused it is not asked again for one
       // offer period (they are again later, until maxDeclines).
       const cooling = await repo.recentRefusals(item.id, now - ws.routing.offerTimeoutSec * 1000);
-      const candidates: AgentCandidate[] = (members.get(item.queueId) ?? [])
-        .map((id) => agents.get(id))
-        .filter((a): a is NonNullable<typeof a> => a !== undefined && !a.disabled && !cooling.has(a.id))
+      const candidates: AgentCandidate[] = pool
+        .filter((a) => !cooling.has(a.id))
         .map((a) => {
-          const routing = readAgentRouting(a.routing);
+          const routing = routingOf.get(a.id)!;
           return {
             agentId: a.id,
             presence: a.presence as BasePresence,
@@ -349,9 +388,9 @@ export class DistributionService {
         });
       const choice = chooseAgent(candidates, {
         method: queue.routing.assignmentMethod,
-        allowedPresences: ws.routing.allowedPresences.filter((p) => p !== 'offline'),
+        allowedPresences,
         requiredSkills: item.requiredSkills,
-        item: workLoad({ units: item.units, capacityProfile: item.capacityProfile }),
+        item: itemLoad,
         maxDeclines: ws.routing.maxDeclines,
         ...(queue.rrCursor ? { roundRobinCursor: queue.rrCursor } : {}),
         now,

@@ -48,7 +48,26 @@ interface Effects {
   lifecycle: LifecycleEvent[];
   jobsAdded: number;
   messagesStored: number;
+  /** Follow-ups interceptors asked for, run after the commit. */
+  after: Array<() => void>;
 }
+
+/**
+ * A customer message that arrives while the customer has no live conversation may answer
+ * something the hub asked after the last one closed (a survey's 1–5 rating). Interceptors run in
+ * order inside the ingest transaction (use `trx` for every read and write) and return true when
+ * they consumed the message: then no conversation is opened, and the message is appended to the
+ * identity's most recent closed conversation so its transcript shows it. `afterCommit` queues a
+ * follow-up (a thank-you) that runs only once the transaction committed.
+ */
+export type MessageInterceptor = (m: {
+  trx: Kysely<Database>;
+  accountId: string;
+  identityId: string;
+  content: MessageContent;
+  at: number;
+  afterCommit: (fn: () => void) => void;
+}) => Promise<boolean>;
 
 export interface IngestDeps {
   store: Store;
@@ -62,6 +81,8 @@ export interface IngestDeps {
   /** Called after a commit that enqueued jobs, so workers start at once. */
   onJobs: () => void;
   maxBatch?: number;
+  /** See MessageInterceptor. */
+  interceptors?: MessageInterceptor[];
 }
 
 export class IngestService {
@@ -131,10 +152,11 @@ export class IngestService {
     if (effects.jobsAdded) this.deps.onJobs();
     for (const e of effects.publish) this.deps.bus.publish(e);
     for (const e of effects.lifecycle) this.deps.lifecycle?.emit(e);
+    for (const fn of effects.after) fn();
   }
 
   private async commit(batch: Pending[]): Promise<Effects> {
-    const effects: Effects = { publish: [], lifecycle: [], jobsAdded: 0, messagesStored: 0 };
+    const effects: Effects = { publish: [], lifecycle: [], jobsAdded: 0, messagesStored: 0, after: [] };
     // Routes are read before the transaction: on SQLite the transaction holds the only connection.
     const routes = await this.resolveRoutes(batch);
     await this.deps.store.db.transaction().execute(async (trx) => {
@@ -247,6 +269,20 @@ export class IngestService {
     let conv = await repo.liveConversationOf(identity.id);
     let created = false;
     if (!conv) {
+      // No live conversation: an interceptor may take the message as an answer (see MessageInterceptor).
+      for (const intercept of this.deps.interceptors ?? []) {
+        const afterCommit = (fn: () => void) => void fx.after.push(fn);
+        if (!(await intercept({ trx, accountId: account.id, identityId: identity.id, content, at: now, afterCommit }))) continue;
+        const last = await repo.lastClosedConversationOf(identity.id);
+        if (!last) return undefined; // kept in inbound_events only
+        const answer = await repo.appendMessage(
+          { conversationId: last.id, direction: 'in', senderType: 'customer', content, providerMessageId: event.type === 'message' ? event.providerMessageId : null, status: 'received', at: now },
+          { ...(replyToken ? { replyToken } : {}) },
+        );
+        fx.messagesStored++;
+        fx.publish.push({ type: 'message.created', conversation: summarize({ ...last, lastSeq: answer.seq, lastMessageAt: now, lastCustomerAt: now }), message: answer });
+        return answer;
+      }
       if (!route) {
         // Kept in inbound_events (nothing is lost); an admin must add a channel instance.
         this.deps.log.warn({ accountId: account.id, address: event.address }, 'no channel instance serves this account; message kept unrouted');

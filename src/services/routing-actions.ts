@@ -106,6 +106,8 @@ export class RoutingActions {
       const item = await repo.item(conversationId);
       if (!item) throw new AppError('not_found', `No conversation ${conversationId}`);
       if (item.state !== 'open') throw new AppError('invalid_state', `The conversation is ${item.state}, not open`);
+      if (item.botId && !isSupervisor(user)) throw new AppError('invalid_state', 'A bot is handling this conversation');
+      if (item.botId) await repo.setBot(conversationId, null, now);
       if (!isSupervisor(user)) await this.ensureCapacity(repo, user.id, item, now);
       for (const o of await repo.withdrawOffers(conversationId, now)) {
         out.events.push({ type: 'offer.ended', offer: { ...offerView(o), state: 'withdrawn' }, conversation: summarize((await new ConversationsRepo(trx).getConversation(conversationId))!) });
@@ -185,6 +187,8 @@ export class RoutingActions {
       const conv = await this.d.engine.locked(async (repo, trx, out) => {
         const now = this.d.clock.now();
         await repo.withdrawOffers(conversationId, now);
+        // A supervisor taking over from a bot ends the bot's part.
+        await repo.setBot(conversationId, null, now);
         const moved = await new ConversationsRepo(trx).transition(conversationId, 'open', 'active', { agentId }, now);
         if (!moved) throw new AppError('conflict', 'The conversation changed meanwhile; reload it');
         await repo.touchAgent(agentId, now);

@@ -237,6 +237,20 @@ export class ConversationsRepo {
     return r && toConversation(r);
   }
 
+  /** The identity's most recently closed conversation (where a late answer to a survey belongs). */
+  async lastClosedConversationOf(identityId: string): Promise<Conversation | undefined> {
+    const r = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('identity_id', '=', identityId)
+      .where('state', '=', 'closed')
+      .orderBy('closed_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r && toConversation(r);
+  }
+
   /** The live conversation of an identity, opening one if there is none (concurrency-safe). */
   async openOrContinue(n: NewConversation): Promise<{ conversation: Conversation; created: boolean }> {
     const existing = await this.liveConversationOf(n.identityId);
@@ -463,9 +477,12 @@ export class ConversationsRepo {
     agentId?: string;
     contactId?: string;
     identityId?: string;
+    /** Leave out conversations a bot is handling (they are not waiting for people). */
+    withoutBot?: boolean;
     limit?: number;
   }): Promise<Conversation[]> {
     let q = this.db.selectFrom('conversations').selectAll();
+    if (f.withoutBot) q = q.where('bot_id', 'is', null);
     if (f.states?.length) q = q.where('state', 'in', f.states);
     if (f.queueIds) q = f.queueIds.length ? q.where('queue_id', 'in', f.queueIds) : q.where(sql<boolean>`1 = 0`);
     if (f.agentId) q = q.where('agent_id', '=', f.agentId);

@@ -10,6 +10,7 @@ import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_message_templates.js';
 import * as m003 from './migrations/003_webhook_verified.js';
 import * as m004 from './migrations/004_distribution.js';
+import * as m005 from './migrations/005_queue_notices.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -27,7 +28,7 @@ async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004 };
+const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -54,6 +55,10 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
     // An idle client's error (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => undefined);
+    // pg-pool listens for errors on idle clients only: a checked-out client whose server goes away
+    // (terminated backend, restart) emits 'error' with no listener, which would crash the process.
+    // The query in flight already fails with that error, and the broken client leaves the pool on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', pgPool: pool, ping: () => ping(db), close: () => db.destroy() };
   }

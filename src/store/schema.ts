@@ -213,6 +213,15 @@ export interface SurveyResponsesTable {
   answered_at: number | null;
 }
 
+/** What a waiting customer was last told about their queue position (automated messages). */
+export interface QueueNoticesTable {
+  conversation_id: string;
+  queue_id: string;
+  position: number;
+  /** 0: recorded without telling the customer. */
+  notified_at: number;
+}
+
 export interface MessagesTable {
   id: string;
   conversation_id: string;
@@ -302,4 +311,5 @@ export interface Database {
   bots: BotsTable;
   automated_messages: AutomatedMessagesTable;
   survey_responses: SurveyResponsesTable;
+  queue_notices: QueueNoticesTable;
 }

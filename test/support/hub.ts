@@ -48,6 +48,11 @@ export interface TestHubOptions {
   clock?: Clock;
   /** Config fields to override (bodyLimit…). */
   config?: Partial<Config>;
+  /**
+   * Built-in automated messages (greeting, agent joined…) reach customers' inboxes; off unless a
+   * test asks, so tests that read the inbox see only what they sent (production default: on).
+   */
+  automatedMessageDefaults?: boolean;
   logger?: Logger;
 }
 
@@ -81,6 +86,7 @@ export async function startTestHub(kind: StoreKind, opts: TestHubOptions = {}): 
     config,
     logger: opts.logger ?? createLogger(config.logLevel),
     providerTimeoutMs: 3000,
+    automatedMessageDefaults: opts.automatedMessageDefaults ?? false,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const url = await hub.listen();
@@ -210,4 +216,42 @@ export async function setUpGbmChannel(t: TestHub) {
   const agent = new ApiClient(t.url);
   await agent.login(agentEmail, agentPassword);
   return { account, ids, handshake, queueId: ws.fallbackQueueId as string, agent, agentId, agentName: `Gia ${n}` };
+}
+
+export const WEBCHAT_ORIGIN = 'https://shop.example.com';
+
+/**
+ * Admin connects a web chat: account (allowed origins, optional identity secret and settings),
+ * workstream (pick), an agent in its queue, channel instance (customer attachments per `attachments`).
+ */
+export async function setUpWebChatChannel(
+  t: { url: string; admin: ApiClient },
+  o: { attachments?: boolean; identitySecret?: string | null; origins?: string[]; settings?: Record<string, unknown> } = {},
+) {
+  const n = ++seq;
+  const identitySecret = o.identitySecret === null ? undefined : (o.identitySecret ?? `webchat-identity-secret-${n}-${Math.random().toString(36).slice(2)}`);
+  const origins = o.origins ?? [WEBCHAT_ORIGIN];
+  const account = await t.admin.post('/api/accounts', {
+    kind: 'webchat',
+    name: `Web chat ${n}`,
+    credentials: identitySecret ? { identitySecret } : {},
+    settings: { allowedOrigins: origins, title: `Shop ${n} support`, ...o.settings },
+  });
+  const ws = await t.admin.post('/api/workstreams', { name: `Web care ${n}`, mode: 'pick' });
+  const agentPassword = 'agent-password-1';
+  const agentEmail = `web-agent${n}@example.test`;
+  const agentName = `Wendy ${n}`;
+  const agentUser = await t.admin.post('/api/users', { email: agentEmail, displayName: agentName, password: agentPassword, role: 'agent' });
+  const agentId = (agentUser.user ?? agentUser).id as string;
+  await t.admin.post(`/api/queues/${ws.fallbackQueueId}/members`, { userId: agentId });
+  const instance = await t.admin.post('/api/channel-instances', {
+    accountId: account.id,
+    workstreamId: ws.id,
+    name: `Web chat ${n}`,
+    language: 'en-US',
+    settings: { customersCanSendAttachments: o.attachments ?? false, agentsCanSendAttachments: true },
+  });
+  const agent = new ApiClient(t.url);
+  await agent.login(agentEmail, agentPassword);
+  return { account, accountId: account.id as string, origin: origins[0]!, identitySecret, queueId: ws.fallbackQueueId as string, agent, agentId, agentName, instance };
 }

@@ -12,7 +12,7 @@ const ANY = ['admin', 'supervisor', 'agent'] as const;
 const SUP = ['admin', 'supervisor'] as const;
 const Id = z.object({ id: z.string().min(1) });
 
-export function distributionRoutes(d: { actions: RoutingActions; engine: DistributionService; bus: EventBus; now: () => number }): AnyRoute[] {
+export function distributionRoutes(d: { actions: RoutingActions; engine: DistributionService; bus: EventBus; now: () => number; botExists?: (id: string) => Promise<boolean> }): AnyRoute[] {
   const a = d.actions;
   const locked = d.engine.locked.bind(d.engine);
   return [
@@ -211,6 +211,7 @@ export function distributionRoutes(d: { actions: RoutingActions; engine: Distrib
       params: Id,
       body: workstreamRoutingSchema,
       handler: async ({ params, body }) => {
+        if (body.botId && d.botExists && !(await d.botExists(body.botId))) throw new AppError('bad_request', `Unknown bot ${body.botId}`);
         const saved = await locked(async (repo) => {
           const [ws] = await repo.workstreams([params.id]);
           if (!ws) throw new AppError('not_found', `No workstream ${params.id}`);
