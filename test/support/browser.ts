@@ -119,3 +119,23 @@ export function makePng(width: number, height: number, color: (x: number, y: num
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** Signs in through the sign-in page (in English) and waits for the app's header. */
+export async function signIn(page: Page, baseUrl: string, email: string, password: string, path = '/workspace'): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('banner').waitFor();
+}
+
+/** Polls `fn` until it returns something truthy (for checks the page cannot wait on by itself: the CSP forbids eval). */
+export async function until<T>(fn: () => Promise<T | undefined | false | null>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -4,13 +4,16 @@ import { AdminCentre } from './admin/AdminCentre';
 import { Header } from './components/Header';
 import { SignIn } from './components/SignIn';
 import { Empty, ErrorNote, Loading } from './components/ui';
-import { t } from './i18n';
+import { t, useLanguage } from './i18n';
 import { ApiError, errorMessage, get, post, setCsrfToken, setUnauthenticatedHandler } from './lib/api';
 import { RealtimeContext, SessionContext, type Session } from './lib/hooks';
+import { PresenceContext, usePresenceState } from './lib/presence';
 import { RealtimeClient, type RealtimeStatus } from './lib/realtime';
 import { match, navigate, usePath } from './lib/router';
 import type { User } from './lib/types';
-import { Supervisor } from './supervisor/Supervisor';
+import { MonitorView } from './supervisor/MonitorView';
+import { SupervisorSection } from './supervisor/SupervisorSection';
+import { OfferTray } from './workspace/Offers';
 import { Workspace } from './workspace/Workspace';
 
 type AppState =
@@ -20,6 +23,8 @@ type AppState =
   | { status: 'signedIn'; user: User };
 
 export function App() {
+  // Every string is read through t() at render: a language change re-renders the whole tree.
+  useLanguage();
   const [state, setState] = useState<AppState>({ status: 'loading' });
 
   const restore = useCallback(async () => {
@@ -117,25 +122,31 @@ function SignedIn({ user, setUser, onSignedOut }: { user: User; setUser: (u: Use
     [user, setUser, onSignedOut, client],
   );
 
+  const presence = usePresenceState(user, setUser);
+
   // The user's own presence, changed elsewhere (another tab, a supervisor).
   useEffect(
     () =>
       client.subscribe((e) => {
+        presence.onEvent(e);
         if (e.type === 'presence.updated' && e.userId === user.id && e.presence !== user.presence) setUser({ ...user, presence: e.presence });
       }),
-    [client, user, setUser],
+    [client, user, setUser, presence.onEvent],
   );
 
   return (
     <SessionContext.Provider value={session}>
       <RealtimeContext.Provider value={{ client, status }}>
-        <a className="skip-link" href="#main">
-          {t('app.skipToContent')}
-        </a>
-        <Header />
-        <main id="main" className="main" tabIndex={-1}>
-          <Routes user={user} />
-        </main>
+        <PresenceContext.Provider value={presence.state}>
+          <a className="skip-link" href="#main">
+            {t('app.skipToContent')}
+          </a>
+          <Header />
+          <OfferTray />
+          <main id="main" className="main" tabIndex={-1}>
+            <Routes user={user} />
+          </main>
+        </PresenceContext.Provider>
       </RealtimeContext.Provider>
     </SessionContext.Provider>
   );
@@ -152,9 +163,12 @@ function Routes({ user }: { user: User }) {
     const m = match('/workspace/c/:id', path);
     return <Workspace openId={m?.id} />;
   }
-  if (path === '/supervisor') {
+  if (path === '/supervisor' || path.startsWith('/supervisor/')) {
     if (user.role === 'agent') return <Forbidden role={t('nav.supervisor')} />;
-    return <Supervisor />;
+    const m = match('/supervisor/c/:id', path);
+    if (m) return <MonitorView id={m.id!} />;
+    if (path === '/supervisor/surveys') return <SupervisorSection path={path} />;
+    return <SupervisorSection path="/supervisor" />;
   }
   if (path.startsWith('/admin')) {
     if (user.role !== 'admin') return <Forbidden role={t('nav.admin')} />;

@@ -3,11 +3,16 @@ import { t, type MessageKey } from '../i18n';
 import { Link, match } from '../lib/router';
 import { AccountDetail } from './AccountDetail';
 import { AccountWizard } from './AccountWizard';
+import { AutomatedMessages } from './AutomatedMessages';
+import { Bots } from './Bots';
 import { Accounts } from './Accounts';
 import { ChannelInstances } from './ChannelInstances';
+import { QueueRouting } from './QueueRouting';
 import { Queues } from './Queues';
 import { Templates } from './Templates';
+import { UserRouting } from './UserRouting';
 import { Users } from './Users';
+import { WorkstreamDetail } from './WorkstreamDetail';
 import { Workstreams } from './Workstreams';
 
 const AREAS: { to: string; label: MessageKey }[] = [
@@ -16,6 +21,8 @@ const AREAS: { to: string; label: MessageKey }[] = [
   { to: '/admin/queues', label: 'admin.queues' },
   { to: '/admin/channel-instances', label: 'admin.channelInstances' },
   { to: '/admin/templates', label: 'admin.templates' },
+  { to: '/admin/automated-messages', label: 'admin.automatedMessages' },
+  { to: '/admin/bots', label: 'admin.bots' },
   { to: '/admin/users', label: 'admin.users' },
 ];
 
@@ -25,10 +32,18 @@ function Area({ path }: { path: string }) {
   const acc = match('/admin/accounts/:id', path);
   if (acc) return <AccountDetail id={acc.id!} />;
   if (path === '/admin/workstreams') return <Workstreams />;
+  const ws = match('/admin/workstreams/:id', path);
+  if (ws) return <WorkstreamDetail id={ws.id!} />;
   if (path === '/admin/queues') return <Queues />;
+  const q = match('/admin/queues/:id', path);
+  if (q) return <QueueRouting id={q.id!} />;
   if (path === '/admin/channel-instances') return <ChannelInstances />;
   if (path === '/admin/templates') return <Templates />;
+  if (path === '/admin/automated-messages') return <AutomatedMessages />;
+  if (path === '/admin/bots') return <Bots />;
   if (path === '/admin/users') return <Users />;
+  const u = match('/admin/users/:id', path);
+  if (u) return <UserRouting id={u.id!} />;
   return <p className="state state-empty">{t('app.notFoundText')}</p>;
 }
 

@@ -3,6 +3,7 @@ import { Empty, ErrorNote, Field, Loading } from '../components/ui';
 import { t } from '../i18n';
 import { del, get, post } from '../lib/api';
 import { useAction, useLoad } from '../lib/hooks';
+import { Link } from '../lib/router';
 import type { Queue, User } from '../lib/types';
 
 export function Queues() {
@@ -61,6 +62,10 @@ export function Queues() {
                   <h2>
                     {q.name} <span className="muted small">{t('queues.priorityValue', { priority: q.priority })}</span>
                   </h2>
+                  <div className="button-row">
+                  <Link to={`/admin/queues/${encodeURIComponent(q.id)}`} className="button button-small" aria-label={t('queues.routingOf', { name: q.name })}>
+                    {t('queues.routing')}
+                  </Link>
                   <button
                     type="button"
                     className="button button-small"
@@ -70,6 +75,7 @@ export function Queues() {
                   >
                     {open === q.id ? t('queues.hideMembers') : t('queues.members')}
                   </button>
+                  </div>
                 </div>
                 {open === q.id && <Members id={`members-${q.id}`} queue={q} users={data.data!.users} />}
               </li>

@@ -3,6 +3,7 @@ import { Empty, ErrorNote, Field, Loading, Switch } from '../components/ui';
 import { t, type MessageKey } from '../i18n';
 import { errorMessage, get, patch, post } from '../lib/api';
 import { useAction, useLoad, useSession } from '../lib/hooks';
+import { Link } from '../lib/router';
 import type { Role, User } from '../lib/types';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'admin'];
@@ -100,6 +101,7 @@ export function Users() {
                 <th scope="col">{t('users.email')}</th>
                 <th scope="col">{t('users.role')}</th>
                 <th scope="col">{t('users.canViewSecrets')}</th>
+                <th scope="col">{t('users.routing')}</th>
               </tr>
             </thead>
             <tbody>
@@ -130,6 +132,11 @@ export function Users() {
                       onChange={(v) => void update(u, { canViewSecrets: v })}
                       hideLabel
                     />
+                  </td>
+                  <td>
+                    <Link to={`/admin/users/${encodeURIComponent(u.id)}`} aria-label={t('users.routingOf', { name: u.displayName })}>
+                      {t('users.routingLink')}
+                    </Link>
                   </td>
                 </tr>
               ))}

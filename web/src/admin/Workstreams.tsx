@@ -4,6 +4,7 @@ import { t } from '../i18n';
 import { get, post } from '../lib/api';
 import { formatDateTime } from '../lib/format';
 import { useAction, useLoad } from '../lib/hooks';
+import { Link } from '../lib/router';
 import type { Queue, Workstream } from '../lib/types';
 
 export function Workstreams() {
@@ -35,6 +36,7 @@ export function Workstreams() {
     <div className="page">
       <h1>{t('workstreams.title')}</h1>
       <p className="muted">{t('workstreams.intro')}</p>
+      <p className="muted">{t('workstreams.openForRules')}</p>
       <form className="card form-grid" onSubmit={(e) => void submit(e)} aria-labelledby="ws-new">
         <h2 id="ws-new">{t('workstreams.new')}</h2>
         <Field id="ws-name" label={t('workstreams.name')}>
@@ -86,9 +88,13 @@ export function Workstreams() {
             <tbody>
               {data.data.workstreams.map((w) => (
                 <tr key={w.id}>
-                  <td>{w.name}</td>
+                  <td>
+                    <Link to={`/admin/workstreams/${encodeURIComponent(w.id)}`}>{w.name}</Link>
+                  </td>
                   <td>{w.mode === 'pick' ? t('workstreams.modePick') : t('workstreams.modePush')}</td>
-                  <td>{queueName(w.fallbackQueueId)}</td>
+                  <td>
+                    <Link to={`/admin/queues/${encodeURIComponent(w.fallbackQueueId)}`}>{queueName(w.fallbackQueueId)}</Link>
+                  </td>
                   <td>{formatDateTime(w.createdAt)}</td>
                 </tr>
               ))}

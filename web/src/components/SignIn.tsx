@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { t } from '../i18n';
 import { errorMessage, post } from '../lib/api';
 import type { User } from '../lib/types';
+import { LanguageSwitch } from './LanguageSwitch';
 import { ErrorNote, Field, Notice } from './ui';
 
 export function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (user: User, csrfToken: string) => void }) {
@@ -25,6 +26,7 @@ export function SignIn({ notice, onSignedIn }: { notice?: string; onSignedIn: (u
 
   return (
     <main className="page-center signin">
+      <LanguageSwitch className="signin-language" />
       <form className="card narrow" onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
         <div className="signin-brand">
           <img src="/favicon.svg" alt="" width={36} height={36} />

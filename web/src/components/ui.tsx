@@ -1,5 +1,5 @@
 /** Small building blocks: labelled fields, switches, states, dialogs, copy buttons. */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { t } from '../i18n';
 
 export function Loading({ label }: { label?: string }) {
@@ -194,6 +194,74 @@ export function Avatar({ name, src, size = 40 }: { name: string; src?: string | 
   return (
     <span className={cls} aria-hidden="true">
       {initials}
+    </span>
+  );
+}
+
+/** A modal form on the native <dialog>: Escape or Cancel closes it, Enter submits. */
+export function FormDialog({
+  open,
+  title,
+  children,
+  submitLabel,
+  busy,
+  danger,
+  wide,
+  onSubmit,
+  onCancel,
+}: {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  submitLabel: string;
+  busy?: boolean;
+  danger?: boolean;
+  wide?: boolean;
+  onSubmit: (e: FormEvent) => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (open && !d.open) d.showModal();
+    if (!open && d.open) d.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={wide ? 'dialog dialog-wide' : 'dialog'}
+      aria-labelledby={titleId}
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      {open && (
+        <form onSubmit={onSubmit}>
+          <h2 id={titleId}>{title}</h2>
+          <div className="dialog-body">{children}</div>
+          <div className="dialog-actions">
+            <button type="button" className="button" onClick={onCancel} disabled={busy}>
+              {t('common.cancel')}
+            </button>
+            <button type="submit" className={danger ? 'button button-danger' : 'button button-primary'} disabled={busy}>
+              {submitLabel}
+            </button>
+          </div>
+        </form>
+      )}
+    </dialog>
+  );
+}
+
+/** "Used of total" (capacity) as a native <meter> (green, amber near full, red when full) with the numbers beside it. */
+export function Meter({ value, max, label }: { value: number; max: number; label: string }) {
+  return (
+    <span className="meter-wrap">
+      <meter min={0} max={Math.max(max, 1)} value={Math.min(value, Math.max(max, 1))} low={max * 0.7} high={max - 0.5} optimum={0} aria-hidden="true" />
+      <span className="meter-text">{label}</span>
     </span>
   );
 }

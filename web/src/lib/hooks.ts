@@ -19,6 +19,11 @@ export function useSession(): Session {
 
 export const RealtimeContext = createContext<{ client: RealtimeClient; status: RealtimeStatus } | undefined>(undefined);
 
+/** The realtime client itself, to send on the socket (typing notices). */
+export function useRealtimeClient(): RealtimeClient | undefined {
+  return useContext(RealtimeContext)?.client;
+}
+
 /** Calls `listener` for every realtime event (and `resync` after each (re)connection). */
 export function useRealtime(listener: (e: RealtimeMessage) => void): RealtimeStatus {
   const ctx = useContext(RealtimeContext);

@@ -40,6 +40,14 @@ export class RealtimeClient {
     return () => this.listeners.delete(l);
   }
 
+  /** Sends a message over the socket if it is open (typing notices); false when it is not. */
+  send(message: unknown): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(JSON.stringify(message));
+    return true;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

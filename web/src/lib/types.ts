@@ -208,4 +208,140 @@ export type HubEvent =
   | { type: 'conversation.created' | 'conversation.updated'; conversation: Conversation }
   | { type: 'message.created' | 'message.updated'; conversation: Conversation; message: Message }
   | { type: 'presence.updated'; userId: string; presence: Presence }
-  | { type: 'typing'; conversation: Conversation; who: 'customer' | 'agent'; isTyping: boolean };
+  | { type: 'typing'; conversation: Conversation; who: 'customer' | 'agent'; isTyping: boolean }
+  | { type: 'offer.created' | 'offer.ended'; offer: Offer; conversation: Conversation };
+
+/** A push-mode offer (GET /api/me/offers, offer.created / offer.ended). The details come with the event only. */
+export interface Offer {
+  id: string;
+  conversationId: string;
+  agentId: string;
+  state: string;
+  offeredAt: number;
+  expiresAt: number;
+  customerName?: string | null;
+  channel?: string | null;
+  queueName?: string | null;
+  firstMessage?: string | null;
+}
+
+export type AgentCapacity = { mode: 'units'; total: number } | { mode: 'profiles'; profiles: Record<string, { maxItems: number }> };
+
+/** GET /api/agents: an agent with presence, effective presence and load against capacity. */
+export interface AgentState {
+  id: string;
+  displayName: string;
+  presence: Presence;
+  presenceLabel: string | null;
+  effectivePresence: Presence;
+  capacity: AgentCapacity;
+  load: { units: number; profile?: string }[];
+  conversations: number;
+  full: boolean;
+}
+
+export interface QueueStat {
+  queueId: string;
+  waiting: number;
+  longestWaitMs: number;
+}
+
+export interface AgentRouting {
+  capacity: AgentCapacity;
+  skills: Record<string, number>;
+}
+
+// ── routing rules (src/domain/routing) ─────────────────────────────────────────────────────────
+export const CONDITION_OPS = ['equals', 'notEquals', 'contains', 'startsWith', 'endsWith', 'in', 'exists', 'notExists', 'gt', 'gte', 'lt', 'lte'] as const;
+export type ConditionOp = (typeof CONDITION_OPS)[number];
+export interface LeafCondition {
+  field: string;
+  op: ConditionOp;
+  value?: string | number | boolean | Array<string | number>;
+  caseSensitive?: boolean;
+}
+export type Condition = { all: Condition[] } | { any: Condition[] } | { not: Condition } | LeafCondition;
+
+export interface SkillRequirement {
+  name: string;
+  level?: number;
+}
+export interface ClassificationOutputs {
+  skills?: SkillRequirement[];
+  priority?: number;
+  capacityProfile?: string;
+  variables?: Record<string, string | number | boolean>;
+}
+export interface ClassificationRule {
+  id: string;
+  name?: string;
+  condition: Condition;
+  outputs: ClassificationOutputs;
+}
+export interface ClassificationRuleSet {
+  id: string;
+  name?: string;
+  rules: ClassificationRule[];
+}
+export type RouteRule = { id: string; name?: string; condition: Condition; queueId?: string; split?: { queueId: string; percent: number }[] };
+export interface RouteRuleSet {
+  id: string;
+  name?: string;
+  rules: RouteRule[];
+}
+
+export type OverflowAction = { action: 'transfer'; queueId: string } | { action: 'end' } | { action: 'assign_anyway' };
+export const ASSIGNMENT_METHODS = ['highest_capacity', 'round_robin', 'most_idle', 'skill_exact', 'skill_closest'] as const;
+export type AssignmentMethod = (typeof ASSIGNMENT_METHODS)[number];
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export interface TimeRange {
+  from: string;
+  to: string;
+}
+export type Holiday = { date: string; name: string } | { from: string; to: string; name: string };
+export interface OperatingHours {
+  timeZone: string;
+  week: Partial<Record<Weekday, TimeRange[]>>;
+  holidays?: Holiday[];
+}
+export interface QueueRouting {
+  assignmentMethod: AssignmentMethod;
+  operatingHours?: OperatingHours;
+  outOfHours: { action: 'wait' } | OverflowAction;
+  overflow: {
+    beforeQueue?: { maxItems: number; then: OverflowAction };
+    afterQueue?: { maxWaitSec: number; then: OverflowAction };
+  };
+}
+
+export interface WorkstreamRouting {
+  capacity: { mode: 'units'; units: number } | { mode: 'profile'; profile: string };
+  allowedPresences: Presence[];
+  wrapUpBlocking: 'always' | 'never' | { seconds: number };
+  affinity: boolean;
+  autoCloseAfterInactivitySec?: number;
+  waitingAutoCloseSec?: number;
+  wrapUpAutoCloseSec: number;
+  offerTimeoutSec: number;
+  maxDeclines: number;
+  botId: string | null;
+  classification: ClassificationRuleSet[];
+  routeToQueue?: RouteRuleSet;
+}
+
+export interface RuleTestResult {
+  queueId: string;
+  ruleId?: string;
+  usedFallback: boolean;
+  reason: string;
+  classification: {
+    skills: SkillRequirement[];
+    priority?: number;
+    capacityProfile?: string;
+    variables: Record<string, unknown>;
+    trace: { ruleSetId: string; ruleSetName?: string; firedRuleId: string | null; summary: string; tried: { ruleId: string; ruleName?: string; matched: boolean }[] }[];
+  };
+  route: { trace: { ruleId: string; ruleName?: string; matched: boolean; outcome: string }[] };
+  explanation: string[];
+}

@@ -3,7 +3,7 @@
  * (a new one when the text changes), so a double click or a retry after a lost answer never sends
  * twice. Attachments are uploaded first (POST /api/blobs), then sent by blob id.
  */
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { t } from '../i18n';
 import { errorMessage, post } from '../lib/api';
 import { formatBytes } from '../lib/format';
@@ -12,6 +12,45 @@ import type { Blob as UploadedBlob, Message } from '../lib/types';
 import { ErrorNote } from '../components/ui';
 
 type MediaKind = 'image' | 'video' | 'audio' | 'file';
+
+/** Typing notices: at most one "typing" every few seconds while keys go on, "stopped" after a pause. */
+const TYPING_REPEAT_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+
+function useTypingNotice(onTyping: ((isTyping: boolean) => void) | undefined) {
+  const lastSent = useRef(0);
+  const typing = useRef(false);
+  const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const fn = useRef(onTyping);
+  fn.current = onTyping;
+
+  const stop = useCallback(() => {
+    clearTimeout(idle.current);
+    if (typing.current) {
+      typing.current = false;
+      fn.current?.(false);
+    }
+  }, []);
+
+  const keystroke = useCallback(
+    (hasText: boolean) => {
+      if (!fn.current) return;
+      if (!hasText) return stop();
+      const now = Date.now();
+      if (!typing.current || now - lastSent.current >= TYPING_REPEAT_MS) {
+        typing.current = true;
+        lastSent.current = now;
+        fn.current(true);
+      }
+      clearTimeout(idle.current);
+      idle.current = setTimeout(stop, TYPING_IDLE_MS);
+    },
+    [stop],
+  );
+
+  useEffect(() => stop, [stop]);
+  return { keystroke, stop };
+}
 
 function mediaKind(type: string): MediaKind {
   if (type.startsWith('image/')) return 'image';
@@ -31,12 +70,16 @@ export function Composer({
   canAttach,
   maxLength,
   onSent,
+  onTyping,
 }: {
   conversationId: string;
   canAttach: boolean;
   maxLength?: number;
   onSent: (m: Message) => void;
+  /** The agent started or stopped typing (throttled); the hub tells the customer where the channel can. */
+  onTyping?: (isTyping: boolean) => void;
 }) {
+  const typingNotice = useTypingNotice(onTyping);
   const [text, setText] = useState('');
   const [pending, setPending] = useState<Pending | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -51,6 +94,7 @@ export function Composer({
     const body = text.trim();
     if (!body && !pending) return;
     sending.current = true;
+    typingNotice.stop();
     setBusy(true);
     setError(undefined);
     try {
@@ -123,7 +167,9 @@ export function Composer({
           onChange={(e) => {
             setText(e.target.value);
             textKey.current = newIdempotencyKey();
+            typingNotice.keystroke(e.target.value.trim() !== '');
           }}
+          onBlur={typingNotice.stop}
           onKeyDown={onKeyDown}
         />
         {canAttach && (

@@ -8,7 +8,18 @@ import { useAction, useLoad } from '../lib/hooks';
 import type { Contact, CustomerSummary, Identity } from '../lib/types';
 import { STATE_LABEL, channelLabel } from './preview';
 
-export function ContactPanel({ identity, contactId, currentConversationId }: { identity: Identity; contactId: string | null; currentConversationId: string }) {
+export function ContactPanel({
+  identity,
+  contactId,
+  currentConversationId,
+  readOnly = false,
+}: {
+  identity: Identity;
+  contactId: string | null;
+  currentConversationId: string;
+  /** Monitoring: show, do not change. */
+  readOnly?: boolean;
+}) {
   const summary = useLoad(
     (signal) => get<CustomerSummary>(`/api/identities/${encodeURIComponent(identity.id)}/summary`, { signal }),
     [identity.id, contactId],
@@ -55,7 +66,7 @@ export function ContactPanel({ identity, contactId, currentConversationId }: { i
         ) : (
           <Empty>{t('contact.notLinked')}</Empty>
         )}
-        {linking ? (
+        {readOnly ? null : linking ? (
           <LinkContact
             identity={identity}
             onDone={() => {

@@ -4,23 +4,25 @@
  * template picker, and the contact panel.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { navigate } from '../lib/router';
 import { Avatar, ErrorNote, Loading, Notice } from '../components/ui';
 import { t, type MessageKey } from '../i18n';
 import { errorMessage, get, post } from '../lib/api';
 import { formatDateTime } from '../lib/format';
-import { useAction, useNow, useRealtime, useSession } from '../lib/hooks';
+import { useAction, useNow, useRealtime, useRealtimeClient, useSession } from '../lib/hooks';
 import type { Conversation, ConversationState, ConversationView, Message } from '../lib/types';
 import { Composer } from './Composer';
 import { ContactPanel } from './ContactPanel';
 import { MessageItem } from './MessageItem';
 import { STATE_LABEL, channelLabel } from './preview';
+import { AgentPickDialog, TransferDialog } from './RoutingDialogs';
 import { TemplatePicker } from './TemplatePicker';
 
-type Verb = 'pick' | 'wait' | 'resume' | 'end' | 'close';
+type Verb = 'pick' | 'wait' | 'resume' | 'release' | 'end' | 'close';
 const ACTIONS: Record<ConversationState, Verb[]> = {
   open: ['pick'],
-  active: ['wait', 'end'],
-  waiting: ['resume', 'end'],
+  active: ['wait', 'release', 'end'],
+  waiting: ['resume', 'release', 'end'],
   wrapup: ['close'],
   closed: [],
 };
@@ -28,9 +30,17 @@ const VERB_LABEL: Record<Verb, MessageKey> = {
   pick: 'action.pick',
   wait: 'action.wait',
   resume: 'action.resume',
+  release: 'action.release',
   end: 'action.end',
   close: 'action.close',
 };
+const VERB_HINT: Partial<Record<Verb, MessageKey>> = {
+  wait: 'action.waitHint',
+  release: 'action.releaseHint',
+  end: 'action.endHint',
+};
+/** Customer typing shows for this long unless the channel says it stopped sooner. */
+const TYPING_SHOWN_MS = 8000;
 const PRIMARY: ReadonlySet<Verb> = new Set(['pick', 'resume', 'close']);
 const FINAL: ReadonlySet<Message['status']> = new Set(['read', 'failed', 'received']);
 
@@ -62,12 +72,20 @@ export function ConversationPane({
   id,
   onSeen,
   onConversation,
+  readOnly = false,
 }: {
   id: string;
   onSeen: (id: string, seq: number) => void;
   onConversation: (c: Conversation) => void;
+  /** Monitoring: no actions, no reply box. */
+  readOnly?: boolean;
 }) {
   const { user } = useSession();
+  const client = useRealtimeClient();
+  const [dialog, setDialog] = useState<'transfer' | 'consult' | undefined>(undefined);
+  const [done, setDone] = useState<string | undefined>(undefined);
+  const typingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(typingTimer.current), []);
   const [view, setView] = useState<ConversationView | undefined>(undefined);
   const [messages, setMessages] = useState<Message[] | undefined>(undefined);
   const [loadError, setLoadError] = useState<string | undefined>(undefined);
@@ -145,7 +163,11 @@ export function ConversationPane({
       merge([e.message]);
       if (e.message.direction === 'in') setTyping(false);
     }
-    if (e.type === 'typing' && e.who === 'customer') setTyping(e.isTyping);
+    if (e.type === 'typing' && e.who === 'customer') {
+      setTyping(e.isTyping);
+      clearTimeout(typingTimer.current);
+      if (e.isTyping) typingTimer.current = setTimeout(() => setTyping(false), TYPING_SHOWN_MS);
+    }
   });
 
   // Everything shown counts as seen (for the unread counts of the list).
@@ -159,13 +181,22 @@ export function ConversationPane({
     if (el && stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [messages]);
 
+  const applyMoved = (c: Conversation) => {
+    setView((v) => v && { ...v, conversation: { ...v.conversation, ...c } });
+    onConversation(c);
+  };
+
   const runAction = async (verb: Verb) => {
+    setDone(undefined);
     const c = await act.run(() => post<Conversation>(`${base}/${verb}`));
     if (c) {
-      setView((v) => v && { ...v, conversation: { ...v.conversation, ...c } });
-      onConversation(c);
+      applyMoved(c);
+      // Released: it is back in the queue, no longer this agent's.
+      if (verb === 'release' && user.role === 'agent') navigate('/workspace');
     }
   };
+
+  const sendTyping = useCallback((isTyping: boolean) => client?.send({ type: 'typing', conversationId: id, isTyping }), [client, id]);
 
   if (loadError) {
     return (
@@ -185,9 +216,18 @@ export function ConversationPane({
   const conv = view.conversation;
   const name = view.identity?.displayName ?? t('conversation.unknownCustomer');
   const windowClosed = view.windowEndsAt !== null && view.windowEndsAt < now;
-  const canAnswer = conv.state === 'active' || conv.state === 'waiting';
+  const canAnswer = !readOnly && (conv.state === 'active' || conv.state === 'waiting');
+  const mayMove = !readOnly && (conv.state === 'active' || conv.state === 'waiting') && (conv.agentId === user.id || user.role !== 'agent');
   const authorOf = (m: Message) =>
-    m.direction === 'in' ? name : m.authorUserId === user.id ? t('message.you') : m.senderType === 'bot' ? t('message.bot') : t('message.agent');
+    m.direction === 'in'
+      ? name
+      : m.authorUserId === user.id
+        ? t('message.you')
+        : m.senderType === 'bot'
+          ? t('message.bot')
+          : m.senderType === 'system'
+            ? t('message.system')
+            : t('message.agent');
 
   return (
     <div className="conv-layout">
@@ -202,21 +242,65 @@ export function ConversationPane({
               {view.windowEndsAt !== null && !windowClosed && <> · {t('conversation.windowOpenUntil', { time: formatDateTime(view.windowEndsAt) })}</>}
             </p>
           </div>
-          <div className="conv-actions" role="group" aria-label={t('conversation.actions')}>
-            {ACTIONS[conv.state].map((verb) => (
-              <button
-                key={verb}
-                type="button"
-                className={PRIMARY.has(verb) ? 'button button-primary' : 'button'}
-                disabled={act.busy}
-                onClick={() => void runAction(verb)}
-              >
-                {t(VERB_LABEL[verb])}
-              </button>
-            ))}
-          </div>
+          {!readOnly && (
+            <div className="conv-actions" role="group" aria-label={t('conversation.actions')}>
+              {ACTIONS[conv.state].map((verb) => (
+                <button
+                  key={verb}
+                  type="button"
+                  className={PRIMARY.has(verb) ? 'button button-primary' : 'button'}
+                  disabled={act.busy}
+                  title={VERB_HINT[verb] ? t(VERB_HINT[verb]) : undefined}
+                  onClick={() => void runAction(verb)}
+                >
+                  {t(VERB_LABEL[verb])}
+                </button>
+              ))}
+              {mayMove && (
+                <>
+                  <button type="button" className="button" disabled={act.busy} onClick={() => setDialog('transfer')}>
+                    {t('action.transfer')}
+                  </button>
+                  <button type="button" className="button" disabled={act.busy} onClick={() => setDialog('consult')}>
+                    {t('action.consult')}
+                  </button>
+                </>
+              )}
+            </div>
+          )}
         </header>
+        {readOnly && <Notice>{t('conversation.monitoring')}</Notice>}
         <ErrorNote error={act.error} onDismiss={act.clear} />
+        {done && (
+          <p className="success-text conv-done" role="status">
+            {done}
+          </p>
+        )}
+        {mayMove && (
+          <>
+            <TransferDialog
+              open={dialog === 'transfer'}
+              conversation={conv}
+              onCancel={() => setDialog(undefined)}
+              onDone={(c) => {
+                setDialog(undefined);
+                applyMoved(c);
+                if (c.agentId !== user.id && user.role === 'agent') navigate('/workspace');
+                else setDone(t('transfer.done'));
+              }}
+            />
+            <AgentPickDialog
+              open={dialog === 'consult'}
+              kind="consult"
+              conversation={conv}
+              onCancel={() => setDialog(undefined)}
+              onDone={(name) => {
+                setDialog(undefined);
+                setDone(t('consult.done', { name }));
+              }}
+            />
+          </>
+        )}
         <div
           className="messages"
           ref={listRef}
@@ -238,14 +322,12 @@ export function ConversationPane({
             </ol>
           )}
         </div>
-        {typing && (
-          <p className="typing" aria-live="polite">
-            {t('conversation.typing', { name })}
-          </p>
-        )}
+        <p className="typing" aria-live="polite" data-testid="customer-typing">
+          {typing ? t('conversation.typing', { name }) : ''}
+        </p>
         <div className="conv-footer">
-          {conv.state === 'open' && <Notice>{t('conversation.pickToAnswer')}</Notice>}
-          {conv.state === 'wrapup' && <Notice>{t('conversation.wrapUpNotice')}</Notice>}
+          {!readOnly && conv.state === 'open' && <Notice>{t('conversation.pickToAnswer')}</Notice>}
+          {!readOnly && conv.state === 'wrapup' && <Notice>{t('conversation.wrapUpNotice')}</Notice>}
           {conv.state === 'closed' && <Notice>{t('conversation.closedNotice')}</Notice>}
           {canAnswer && windowClosed && (
             <>
@@ -254,11 +336,16 @@ export function ConversationPane({
             </>
           )}
           {canAnswer && !windowClosed && (
-            <Composer conversationId={id} canAttach={view.instance?.settings.agentsCanSendAttachments === true} onSent={(m) => merge([m])} />
+            <Composer
+              conversationId={id}
+              canAttach={view.instance?.settings.agentsCanSendAttachments === true}
+              onSent={(m) => merge([m])}
+              onTyping={sendTyping}
+            />
           )}
         </div>
       </section>
-      {view.identity && <ContactPanel identity={view.identity} contactId={conv.contactId} currentConversationId={conv.id} />}
+      {view.identity && <ContactPanel identity={view.identity} contactId={conv.contactId} currentConversationId={conv.id} readOnly={readOnly} />}
     </div>
   );
 }

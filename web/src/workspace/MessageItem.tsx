@@ -108,7 +108,7 @@ export function Ticks({ m }: { m: Message }) {
 export function MessageItem({ m, author }: { m: Message; author: string }) {
   const mine = m.direction === 'out';
   return (
-    <li className={`msg ${mine ? 'msg-out' : 'msg-in'} msg-kind-${m.content.kind}`} data-seq={m.seq} data-testid="message">
+    <li className={`msg ${mine ? 'msg-out' : 'msg-in'} msg-kind-${m.content.kind}`} data-seq={m.seq} data-sender={m.senderType} data-testid="message">
       <div className="msg-bubble">
         <span className="visually-hidden">{author}: </span>
         <Content m={m} />

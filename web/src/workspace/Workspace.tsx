@@ -12,6 +12,7 @@ import { useRealtime, useSession } from '../lib/hooks';
 import { Link, navigate } from '../lib/router';
 import type { Conversation, ConversationView, Message, Queue } from '../lib/types';
 import { ConversationPane } from './ConversationPane';
+import { NotificationPrompt } from './NotificationPrompt';
 import { STATE_LABEL, channelLabel, previewOf } from './preview';
 
 interface Meta {
@@ -20,6 +21,7 @@ interface Meta {
 }
 
 const MINE_STATES = new Set(['active', 'waiting', 'wrapup']);
+const QUEUE_REFRESH_MS = 15_000;
 
 const seenKey = (userId: string) => `sb.seen.${userId}`;
 function loadSeen(userId: string): Record<string, number> {
@@ -55,6 +57,8 @@ export function Workspace({ openId }: { openId: string | undefined }) {
   const seen = useRef<Record<string, number>>(loadSeen(user.id));
   const openRef = useRef(openId);
   openRef.current = openId;
+  const queuesRef = useRef(queues);
+  queuesRef.current = queues;
   const metaRef = useRef(meta);
   metaRef.current = meta;
   const fetching = useRef(new Set<string>());
@@ -113,6 +117,28 @@ export function Workspace({ openId }: { openId: string | undefined }) {
   useEffect(() => {
     void loadAll();
   }, [loadAll]);
+
+  // The hub only tells an agent about open items of their queues: when someone else takes one,
+  // no event says it left. Re-read the queues now and then so such items do not linger.
+  useEffect(() => {
+    const refreshQueues = async () => {
+      const qs = queuesRef.current;
+      if (!qs || document.visibilityState === 'hidden') return;
+      try {
+        const lists = await Promise.all(qs.map(async (q) => [q.id, await get<Conversation[]>(`/api/queues/${encodeURIComponent(q.id)}/items`)] as const));
+        setItems(Object.fromEntries(lists));
+      } catch {
+        // The next round or event tries again.
+      }
+    };
+    const id = setInterval(() => void refreshQueues(), QUEUE_REFRESH_MS);
+    const onVisible = () => void refreshQueues();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      clearInterval(id);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, []);
 
   const applyConversation = useCallback(
     (c: Conversation) => {
@@ -208,6 +234,7 @@ export function Workspace({ openId }: { openId: string | undefined }) {
   return (
     <div className="workspace">
       <aside className="ws-sidebar" aria-label={t('workspace.sidebar')}>
+        <NotificationPrompt />
         <ErrorNote error={error} />
         <section aria-labelledby="ws-queues-title" className="ws-section">
           <h2 id="ws-queues-title">{t('workspace.queues')}</h2>
@@ -235,7 +262,7 @@ export function Workspace({ openId }: { openId: string | undefined }) {
                       {list.map((c) => (
                         <li key={c.id} className="queue-item" data-testid="queue-item">
                           <Link to={`/workspace/c/${encodeURIComponent(c.id)}`} className="conv-row" aria-current={openId === c.id ? 'true' : undefined}>
-                            <Row c={c} meta={meta[c.id]} name={nameOf(c.id)} />
+                            <Row c={c} meta={meta[c.id]} name={nameOf(c.id)} meId={user.id} />
                           </Link>
                           <button
                             type="button"
@@ -268,7 +295,7 @@ export function Workspace({ openId }: { openId: string | undefined }) {
                 return (
                   <li key={c.id} data-testid="my-conversation">
                     <Link to={`/workspace/c/${encodeURIComponent(c.id)}`} className="conv-row" aria-current={openId === c.id ? 'true' : undefined}>
-                      <Row c={c} meta={meta[c.id]} name={nameOf(c.id)} unread={n} />
+                      <Row c={c} meta={meta[c.id]} name={nameOf(c.id)} unread={n} meId={user.id} />
                     </Link>
                   </li>
                 );
@@ -290,8 +317,9 @@ export function Workspace({ openId }: { openId: string | undefined }) {
   );
 }
 
-function Row({ c, meta, name, unread = 0 }: { c: Conversation; meta: Meta | undefined; name: string; unread?: number }) {
+function Row({ c, meta, name, unread = 0, meId }: { c: Conversation; meta: Meta | undefined; name: string; unread?: number; meId: string }) {
   const last = meta?.last;
+  const prefix = !last || last.direction === 'in' ? '' : last.authorUserId === meId ? t('message.youPrefix') : last.senderType === 'system' ? t('message.systemPrefix') : '';
   return (
     <>
       <Avatar name={name} src={meta?.view?.identity?.pictureUrl} size={32} />
@@ -310,7 +338,7 @@ function Row({ c, meta, name, unread = 0 }: { c: Conversation; meta: Meta | unde
           {c.state !== 'open' && c.state !== 'active' && <span className={`badge badge-${c.state}`}>{t(STATE_LABEL[c.state])}</span>}
         </span>
         <span className="conv-row-bottom">
-          <span className="conv-preview">{last ? `${last.direction === 'out' ? t('message.youPrefix') : ''}${previewOf(last.content)}` : '\u00a0'}</span>
+          <span className="conv-preview">{last ? `${prefix}${previewOf(last.content)}` : '\u00a0'}</span>
           {unread > 0 && (
             <span className="unread" data-testid="unread">
               <span aria-hidden="true">{unread}</span>
