@@ -73,6 +73,12 @@ export async function startLineEmulator(opts: LineEmulatorOptions = {}): Promise
     clearFaults() {
       ctx.faults.clear();
     },
-    close: () => app.close(),
+    // Like the other emulators: drop open connections too, or close() waits for them (a client
+    // that gave up on a delayed fault can leave one behind for the whole keep-alive timeout).
+    async close() {
+      const closed = app.close();
+      app.server.closeAllConnections();
+      await closed;
+    },
   };
 }
