@@ -22,6 +22,7 @@ import { conversationRoutes } from './http/api/conversation-routes.js';
 import { distributionRoutes } from './http/api/distribution-routes.js';
 import { routingConfigRoutes } from './http/api/routing-config-routes.js';
 import { templateRoutes } from './http/api/template-routes.js';
+import { quickReplyRoutes } from './http/api/quick-reply-routes.js';
 import { usersRoutes } from './http/api/users-routes.js';
 import { HttpAuthenticator } from './http/auth.js';
 import { errorHandler } from './http/errors.js';
@@ -53,6 +54,7 @@ import { createMetrics, type Metrics } from './services/metrics.js';
 import { DistributionService } from './services/distribution.js';
 import { Lifecycle } from './services/lifecycle.js';
 import { RoutingActions } from './services/routing-actions.js';
+import { readWorkstreamRouting } from './services/routing-settings.js';
 import { RoutingConfigService } from './services/routing-config-service.js';
 import { TemplatesService } from './services/templates-service.js';
 import { TemplatesRepo } from './store/templates-repo.js';
@@ -187,7 +189,13 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       if (!instance) return undefined;
       const ws = await routingRepo.getWorkstream(instance.workstreamId);
       if (!ws) return undefined;
-      return { channelInstanceId: instance.id, workstreamId: ws.id, queueId: ws.fallbackQueueId, language: instance.language };
+      return {
+        channelInstanceId: instance.id,
+        workstreamId: ws.id,
+        queueId: ws.fallbackQueueId,
+        language: instance.language,
+        affinity: readWorkstreamRouting(ws.settings).affinity,
+      };
     },
   });
   const providerClient = (account: { kind: string; credentials: unknown }) => {
@@ -271,6 +279,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     ...templateRoutes({ templates }),
     ...automatedMessageRoutes({ automatedMessages }),
     ...surveyRoutes({ surveys }),
+    ...quickReplyRoutes({ db: store.db, now: () => clock.now() }),
   ];
   const openApi = openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl });
 

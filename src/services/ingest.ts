@@ -29,6 +29,8 @@ export interface RouteTarget {
   workstreamId: string;
   queueId: string;
   language: string;
+  /** The workstream keeps the same agent for the whole conversation (default true). */
+  affinity?: boolean;
 }
 
 export type ResolveRoute = (accountId: string, address: string) => Promise<RouteTarget | undefined>;
@@ -321,8 +323,15 @@ export class IngestService {
       { ...(replyToken ? { replyToken } : {}) },
     );
     fx.messagesStored++;
-    // A customer who answers a Waiting conversation brings it back to the same agent.
-    const resumed = conv.state === 'waiting' ? await repo.transition(conv.id, 'waiting', 'active', {}, now) : undefined;
+    // A customer who answers a Waiting conversation brings it back to the same agent (affinity);
+    // without affinity it goes back to its queue for whoever is free.
+    const keepAgent = route?.workstreamId !== conv.workstreamId || route.affinity !== false;
+    const resumed =
+      conv.state === 'waiting'
+        ? keepAgent
+          ? await repo.transition(conv.id, 'waiting', 'active', {}, now)
+          : await repo.transition(conv.id, 'waiting', 'open', { agentId: null }, now)
+        : undefined;
     conv = resumed ?? { ...conv, lastSeq: msg.seq, lastMessageAt: now, lastCustomerAt: now };
     const summary = summarize(conv);
     if (created) {

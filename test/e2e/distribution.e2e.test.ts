@@ -252,6 +252,29 @@ describe.each(STORE_KINDS)('distribution on %s', (kind) => {
     expect(closed.state).toBe('closed');
   });
 
+  it('affinity: a customer answering a Waiting conversation gets the same agent; without affinity it goes back to the queue', async () => {
+    for (const affinity of [true, false]) {
+      const s = await setUp(t, { mode: 'pick', agents: 1, capacity: 3, routing: { affinity } });
+      const [a] = s.agents as [Setup['agents'][0]];
+      await available(a);
+      const customer = t.line.customer(s.channelId);
+      await customer.sendText('first');
+      const [item] = await eventually(async () => {
+        const x = await a.api.get(`/api/queues/${s.queueId}/items`);
+        return x.length > 0 && x;
+      });
+      await a.api.post(`/api/conversations/${item.id}/pick`);
+      await a.api.post(`/api/conversations/${item.id}/wait`);
+      await customer.sendText('I am back');
+      const after = await eventually(async () => {
+        const v = (await t.admin.get(`/api/conversations/${item.id}`)).conversation;
+        return v.state !== 'waiting' && v;
+      });
+      if (affinity) expect(after).toMatchObject({ state: 'active', agentId: a.id });
+      else expect(after).toMatchObject({ state: 'open', agentId: null, queueId: s.queueId });
+    }
+  });
+
   it('closes conversations left in wrap-up or waiting when their timers run out (on the test clock)', async () => {
     const s = await setUp(t, { mode: 'pick', agents: 1, capacity: 3, routing: { wrapUpAutoCloseSec: 60, waitingAutoCloseSec: 3600 } });
     const [a] = s.agents as [Setup['agents'][0]];
