@@ -217,7 +217,9 @@ export class DistributionService {
     now: number,
     out: Outbox,
   ): Promise<void> {
-    const classified = classify(ws.classification, item.context);
+    // Rules may also read the customer's phone number and the linked contact's fields.
+    const facts = await repo.customerFacts(item.id);
+    const classified = classify(ws.classification, { ...facts, ...item.context });
     const candidateQueues = new Set<string>([fallbackQueueId]);
     for (const rule of ws.routeToQueue?.rules ?? []) {
       if ('queueId' in rule && rule.queueId) candidateQueues.add(rule.queueId);

@@ -144,6 +144,26 @@ export class DistributionRepo {
     return rows.map((r) => toItem(r as unknown as Record<string, unknown>));
   }
 
+  /**
+   * What routing rules may read beyond the conversation's own context: the customer's phone
+   * number (when the provider id is one, as on WhatsApp) and the linked contact's fields.
+   */
+  async customerFacts(conversationId: string): Promise<{ phone?: string; contact?: Record<string, unknown> }> {
+    const r = await this.db
+      .selectFrom('conversations')
+      .innerJoin('identities', 'identities.id', 'conversations.identity_id')
+      .leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
+      .select(['identities.provider_user_id', 'contacts.id as contact_id', 'contacts.display_name', 'contacts.email', 'contacts.phone', 'contacts.fields'])
+      .where('conversations.id', '=', conversationId)
+      .executeTakeFirst();
+    if (!r) return {};
+    const phone = /^\+[1-9]\d{6,14}$/.test(r.provider_user_id) ? r.provider_user_id : (r.phone ?? undefined);
+    const contact = r.contact_id
+      ? { id: r.contact_id, displayName: r.display_name, email: r.email, phone: r.phone, ...(JSON.parse(r.fields ?? '{}') as Record<string, unknown>) }
+      : undefined;
+    return { ...(phone ? { phone } : {}), ...(contact ? { contact } : {}) };
+  }
+
   async countOpenInQueue(queueId: string): Promise<number> {
     const r = await this.db
       .selectFrom('conversations')
