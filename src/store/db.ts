@@ -5,12 +5,14 @@
 import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
+import { PostgresTextPlugin } from './pg-text.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_message_templates.js';
 import * as m003 from './migrations/003_webhook_verified.js';
 import * as m004 from './migrations/004_distribution.js';
 import * as m005 from './migrations/005_queue_notices.js';
+import * as m006 from './migrations/006_quick_replies.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -28,7 +30,7 @@ async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005 };
+const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005, '006_quick_replies': m006 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -59,7 +61,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     // (terminated backend, restart) emits 'error' with no listener, which would crash the process.
     // The query in flight already fails with that error, and the broken client leaves the pool on release.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresTextPlugin()] });
     return { db, dialect: 'postgres', pgPool: pool, ping: () => ping(db), close: () => db.destroy() };
   }
   throw new Error(`Unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);

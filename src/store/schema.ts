@@ -289,6 +289,17 @@ export interface MessageTemplatesTable {
   updated_at: number;
 }
 
+export interface QuickRepliesTable {
+  id: string;
+  title: string;
+  /** May hold {CustomerName} and {AgentName}, filled in when an agent inserts it. */
+  text: string;
+  /** '' = any language. */
+  language: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -312,4 +323,5 @@ export interface Database {
   automated_messages: AutomatedMessagesTable;
   survey_responses: SurveyResponsesTable;
   queue_notices: QueueNoticesTable;
+  quick_replies: QuickRepliesTable;
 }

@@ -8,6 +8,7 @@ import { Bots } from './Bots';
 import { Accounts } from './Accounts';
 import { ChannelInstances } from './ChannelInstances';
 import { QueueRouting } from './QueueRouting';
+import { QuickReplies } from './QuickReplies';
 import { Queues } from './Queues';
 import { Templates } from './Templates';
 import { UserRouting } from './UserRouting';
@@ -21,6 +22,7 @@ const AREAS: { to: string; label: MessageKey }[] = [
   { to: '/admin/queues', label: 'admin.queues' },
   { to: '/admin/channel-instances', label: 'admin.channelInstances' },
   { to: '/admin/templates', label: 'admin.templates' },
+  { to: '/admin/quick-replies', label: 'admin.quickReplies' },
   { to: '/admin/automated-messages', label: 'admin.automatedMessages' },
   { to: '/admin/bots', label: 'admin.bots' },
   { to: '/admin/users', label: 'admin.users' },
@@ -39,6 +41,7 @@ function Area({ path }: { path: string }) {
   if (q) return <QueueRouting id={q.id!} />;
   if (path === '/admin/channel-instances') return <ChannelInstances />;
   if (path === '/admin/templates') return <Templates />;
+  if (path === '/admin/quick-replies') return <QuickReplies />;
   if (path === '/admin/automated-messages') return <AutomatedMessages />;
   if (path === '/admin/bots') return <Bots />;
   if (path === '/admin/users') return <Users />;

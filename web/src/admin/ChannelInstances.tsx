@@ -1,13 +1,98 @@
-/** Channel instances bind a messaging account to a workstream, with a language and two switches. */
+/**
+ * Channel instances bind a messaging account to a workstream, with a language, two switches and
+ * the post-conversation survey (`settings.survey`, see docs/automated-messages-and-surveys.md).
+ */
 import { useState, type FormEvent } from 'react';
-import { Empty, ErrorNote, Field, Loading, Switch } from '../components/ui';
+import { Empty, ErrorNote, Field, FormDialog, Loading, Switch } from '../components/ui';
 import { t } from '../i18n';
 import { errorMessage, get, patch, post } from '../lib/api';
 import { useAction, useLoad } from '../lib/hooks';
-import type { Account, ChannelInstance, Workstream } from '../lib/types';
+import type { Account, ChannelInstance, SurveySettings, Workstream } from '../lib/types';
 import { channelLabel } from '../workspace/preview';
 
 type SwitchName = 'customersCanSendAttachments' | 'agentsCanSendAttachments';
+
+const MAX_QUESTION = 500;
+
+/** The instance's survey settings with the hub's defaults (absent or malformed → off). */
+function surveyOf(c: ChannelInstance): SurveySettings {
+  const raw = (c.settings.survey ?? {}) as Partial<SurveySettings>;
+  return {
+    enabled: raw.enabled === true,
+    mode: raw.mode === 'inline' ? 'inline' : 'link',
+    anonymous: raw.anonymous === true,
+    ...(typeof raw.question === 'string' && raw.question ? { question: raw.question } : {}),
+  };
+}
+
+function surveySummary(s: SurveySettings): string {
+  if (!s.enabled) return t('instances.surveyOff');
+  const mode = s.mode === 'inline' ? t('instances.surveyModeInline') : t('instances.surveyModeLink');
+  return s.anonymous ? `${mode} · ${t('instances.surveyAnonymousShort')}` : mode;
+}
+
+function SurveyDialog({ instance, onClose, onSaved }: { instance: ChannelInstance | undefined; onClose: () => void; onSaved: () => void }) {
+  const [form, setForm] = useState<SurveySettings & { question: string }>({ enabled: false, mode: 'link', anonymous: false, question: '' });
+  const save = useAction();
+  const [loadedFor, setLoadedFor] = useState<string | undefined>(undefined);
+  if (instance && loadedFor !== instance.id) {
+    const s = surveyOf(instance);
+    setLoadedFor(instance.id);
+    setForm({ ...s, question: s.question ?? '' });
+    save.clear();
+  }
+  if (!instance && loadedFor !== undefined) setLoadedFor(undefined);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!instance) return;
+    const question = form.question.trim();
+    const survey: SurveySettings = { enabled: form.enabled, mode: form.mode, anonymous: form.anonymous, ...(question ? { question } : {}) };
+    const r = await save.run(() => patch<ChannelInstance>(`/api/channel-instances/${encodeURIComponent(instance.id)}`, { settings: { survey } }));
+    if (r) onSaved();
+  };
+
+  return (
+    <FormDialog
+      open={instance !== undefined}
+      title={t('instances.surveyTitle', { name: instance?.name ?? '' })}
+      submitLabel={t('instances.surveySave')}
+      busy={save.busy}
+      onSubmit={(e) => void submit(e)}
+      onCancel={onClose}
+    >
+      <p className="muted">{t('instances.surveyIntro')}</p>
+      <Switch label={t('instances.surveyEnabled')} checked={form.enabled} onChange={(v) => setForm({ ...form, enabled: v })} />
+      <fieldset className="field radio-group">
+        <legend>{t('instances.surveyMode')}</legend>
+        <label>
+          <input type="radio" name="survey-mode" value="link" checked={form.mode === 'link'} onChange={() => setForm({ ...form, mode: 'link' })} />
+          {t('instances.surveyModeLink')}
+        </label>
+        <label>
+          <input type="radio" name="survey-mode" value="inline" checked={form.mode === 'inline'} onChange={() => setForm({ ...form, mode: 'inline' })} />
+          {t('instances.surveyModeInline')}
+        </label>
+      </fieldset>
+      <Switch
+        label={t('instances.surveyAnonymous')}
+        description={t('instances.surveyAnonymousHint')}
+        checked={form.anonymous}
+        onChange={(v) => setForm({ ...form, anonymous: v })}
+      />
+      <Field id="survey-question" label={`${t('instances.surveyQuestion')} ${t('common.optionalSuffix')}`} hint={t('instances.surveyQuestionHint')}>
+        <textarea
+          id="survey-question"
+          rows={2}
+          maxLength={MAX_QUESTION}
+          value={form.question}
+          onChange={(e) => setForm({ ...form, question: e.target.value })}
+        />
+      </Field>
+      <ErrorNote error={save.error} />
+    </FormDialog>
+  );
+}
 
 export function ChannelInstances() {
   const data = useLoad(async (signal) => {
@@ -22,6 +107,7 @@ export function ChannelInstances() {
   const [switches, setSwitches] = useState<Record<SwitchName, boolean>>({ customersCanSendAttachments: true, agentsCanSendAttachments: true });
   const create = useAction();
   const [rowError, setRowError] = useState<string | undefined>(undefined);
+  const [surveyFor, setSurveyFor] = useState<ChannelInstance | undefined>(undefined);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -117,12 +203,13 @@ export function ChannelInstances() {
                 <th scope="col">{t('instances.workstream')}</th>
                 <th scope="col">{t('instances.language')}</th>
                 <th scope="col">{t('instances.attachments')}</th>
+                <th scope="col">{t('instances.survey')}</th>
               </tr>
             </thead>
             <tbody>
               {data.data.channelInstances.map((c) => (
                 <tr key={c.id}>
-                  <td>{c.name}</td>
+                  <td id={`ci-name-${c.id}`}>{c.name}</td>
                   <td>{accountName(c.accountId)}</td>
                   <td>{workstreamName(c.workstreamId)}</td>
                   <td>{c.language}</td>
@@ -138,12 +225,26 @@ export function ChannelInstances() {
                       onChange={(v) => void toggle(c, 'agentsCanSendAttachments', v)}
                     />
                   </td>
+                  <td>
+                    <span>{surveySummary(surveyOf(c))}</span>{' '}
+                    <button type="button" className="button" onClick={() => setSurveyFor(c)} aria-describedby={`ci-name-${c.id}`}>
+                      {t('instances.surveyEdit')}
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )
       )}
+      <SurveyDialog
+        instance={surveyFor}
+        onClose={() => setSurveyFor(undefined)}
+        onSaved={() => {
+          setSurveyFor(undefined);
+          void data.reload();
+        }}
+      />
     </div>
   );
 }

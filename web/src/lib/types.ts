@@ -128,6 +128,24 @@ export interface Workstream {
   createdAt: string;
 }
 
+export interface QuickReply {
+  id: string;
+  title: string;
+  /** May hold {CustomerName} and {AgentName}, filled in on insert. */
+  text: string;
+  /** '' = any language. */
+  language: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SurveySettings {
+  enabled: boolean;
+  mode: 'link' | 'inline';
+  anonymous: boolean;
+  question?: string;
+}
+
 export interface ChannelInstance {
   id: string;
   accountId: string;

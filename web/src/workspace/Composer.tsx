@@ -1,15 +1,18 @@
 /**
  * The reply box. Enter sends, Shift+Enter breaks the line. Every draft carries one Idempotency-Key
  * (a new one when the text changes), so a double click or a retry after a lost answer never sends
- * twice. Attachments are uploaded first (POST /api/blobs), then sent by blob id.
+ * twice. Attachments are uploaded first (POST /api/blobs), then sent by blob id. Quick replies are
+ * inserted at the cursor with {CustomerName} and {AgentName} filled in; the agent edits before sending.
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { t } from '../i18n';
 import { errorMessage, post } from '../lib/api';
+import { useSession } from '../lib/hooks';
 import { formatBytes } from '../lib/format';
 import { newIdempotencyKey } from '../lib/ids';
 import type { Blob as UploadedBlob, Message } from '../lib/types';
 import { ErrorNote } from '../components/ui';
+import { fillQuickReply, QuickReplies } from './QuickReplies';
 
 type MediaKind = 'image' | 'video' | 'audio' | 'file';
 
@@ -71,8 +74,14 @@ export function Composer({
   maxLength,
   onSent,
   onTyping,
+  customerName,
+  language,
 }: {
   conversationId: string;
+  /** Fills {CustomerName} in quick replies. */
+  customerName?: string | undefined;
+  /** The conversation's language: quick replies for it (and for any language) are offered. */
+  language?: string | undefined;
   canAttach: boolean;
   maxLength?: number;
   onSent: (m: Message) => void;
@@ -87,6 +96,8 @@ export function Composer({
   const textKey = useRef(newIdempotencyKey());
   const sending = useRef(false);
   const fileInput = useRef<HTMLInputElement>(null);
+  const textArea = useRef<HTMLTextAreaElement>(null);
+  const { user } = useSession();
   const path = `/api/conversations/${encodeURIComponent(conversationId)}/messages`;
 
   const send = async () => {
@@ -121,6 +132,21 @@ export function Composer({
       sending.current = false;
       setBusy(false);
     }
+  };
+
+  const insertQuickReply = (raw: string) => {
+    const fill = fillQuickReply(raw, { customerName: customerName ?? '', agentName: user.displayName });
+    const el = textArea.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + fill + text.slice(end);
+    setText(next);
+    textKey.current = newIdempotencyKey();
+    const caret = start + fill.length;
+    requestAnimationFrame(() => {
+      textArea.current?.focus();
+      textArea.current?.setSelectionRange(caret, caret);
+    });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -158,6 +184,7 @@ export function Composer({
           {t('composer.label')}
         </label>
         <textarea
+          ref={textArea}
           id="composer-text"
           rows={2}
           value={text}
@@ -172,6 +199,7 @@ export function Composer({
           onBlur={typingNotice.stop}
           onKeyDown={onKeyDown}
         />
+        <QuickReplies language={language} disabled={busy} onChoose={(q) => insertQuickReply(q.text)} />
         {canAttach && (
           <>
             <input

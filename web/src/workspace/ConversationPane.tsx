@@ -341,6 +341,8 @@ export function ConversationPane({
               canAttach={view.instance?.settings.agentsCanSendAttachments === true}
               onSent={(m) => merge([m])}
               onTyping={sendTyping}
+              customerName={view.identity?.displayName ?? ''}
+              {...(view.instance?.language ? { language: view.instance.language } : {})}
             />
           )}
         </div>
