@@ -222,6 +222,58 @@ describe.each(STORE_KINDS)('distribution on %s', (kind) => {
     expect(counts).toEqual([2, 2]);
   });
 
+  it('highest capacity, most idle and skill-based (exact, closest) choose the right agent', async () => {
+    // Highest capacity: the agent with the most room gets it.
+    const hc = await setUp(t, { mode: 'push', agents: 2, capacity: 2 });
+    await t.admin.call('PUT', `/api/users/${hc.agents[1]!.id}/routing`, { capacity: { mode: 'units', total: 6 }, skills: {} });
+    for (const a of hc.agents) await available(a);
+    await t.line.customer(hc.channelId).sendText('capacity');
+    await eventually(async () => (await offersOf(hc.agents[1]!)).length === 1, 5000, 'offer to the roomiest agent');
+    expect(await offersOf(hc.agents[0]!)).toEqual([]);
+
+    // Most idle: the agent whose last assignment is oldest (never assigned counts as oldest).
+    const mi = await setUp(t, { mode: 'push', agents: 2, capacity: 5 });
+    await t.admin.call('PUT', `/api/queues/${mi.queueId}/routing`, { assignmentMethod: 'most_idle' });
+    const [m0, m1] = mi.agents as [Setup['agents'][0], Setup['agents'][0]];
+    await available(m0);
+    await t.line.customer(mi.channelId).sendText('idle 1');
+    const firstOffer = await eventually(async () => (await offersOf(m0))[0], 5000, 'offer to m0');
+    await m0.api.post(`/api/offers/${firstOffer.id}/accept`); // m0 was just assigned
+    await available(m1);
+    await t.line.customer(mi.channelId).sendText('idle 2');
+    await eventually(async () => (await offersOf(m1)).length === 1, 5000, 'offer to the idle agent');
+    expect(await offersOf(m0)).toEqual([]);
+
+    // Skills: Japanese at level 5 is required by classification.
+    for (const method of ['skill_exact', 'skill_closest'] as const) {
+      const sk = await setUp(t, {
+        mode: 'push',
+        agents: 3,
+        capacity: 5,
+        routing: { classification: [{ id: 'lang', rules: [{ id: 'ja', condition: { field: 'firstMessage', op: 'contains', value: 'konnichiwa' }, outputs: { skills: [{ name: 'japanese', level: 5 }] } }] }] },
+      });
+      await t.admin.call('PUT', `/api/queues/${sk.queueId}/routing`, { assignmentMethod: method });
+      const [none, low, high] = sk.agents as [Setup['agents'][0], Setup['agents'][0], Setup['agents'][0]];
+      await t.admin.call('PUT', `/api/users/${none.id}/routing`, { capacity: { mode: 'units', total: 9 }, skills: {} });
+      await t.admin.call('PUT', `/api/users/${low.id}/routing`, { capacity: { mode: 'units', total: 5 }, skills: { japanese: 3 } });
+      await t.admin.call('PUT', `/api/users/${high.id}/routing`, { capacity: { mode: 'units', total: 5 }, skills: { japanese: 7 } });
+      await available(none);
+      await available(low);
+      await t.line.customer(sk.channelId).sendText('konnichiwa, help please');
+      if (method === 'skill_exact') {
+        // Nobody available meets level 5: it waits, then goes to the qualified agent when she arrives.
+        await t.hub.distribution.settle();
+        expect([...(await offersOf(none)), ...(await offersOf(low))]).toEqual([]);
+        await available(high);
+        await eventually(async () => (await offersOf(high)).length === 1, 5000, 'exact skill match');
+      } else {
+        // Closest match: the agent with some Japanese beats the one with none.
+        await eventually(async () => (await offersOf(low)).length === 1, 5000, 'closest skill match');
+        expect(await offersOf(none)).toEqual([]);
+      }
+    }
+  });
+
   it('transfer to a queue and to an agent, consult, supervisor assign, monitor and force-close', async () => {
     const s = await setUp(t, { mode: 'pick', agents: 2, capacity: 3 });
     const [a, b] = s.agents as [Setup['agents'][0], Setup['agents'][0]];
