@@ -30,6 +30,11 @@ export interface Config {
   logLevel: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /**
+   * Which proxies' X-Forwarded-For to believe (client address for login rate limits and logs):
+   * false (default: the socket's peer), true (any), a hop count, or addresses/CIDRs.
+   */
+  trustProxy: boolean | number | string;
 }
 
 export class ConfigError extends Error {
@@ -62,6 +67,10 @@ const VARIABLES = {
   SWITCHBOARD_GOOGLE_TOKEN_URL: url.default('https://oauth2.googleapis.com/token'),
   SWITCHBOARD_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SWITCHBOARD_BODY_LIMIT: z.coerce.number().int().min(1024).default(26_214_400),
+  SWITCHBOARD_TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F:.,/ ]+)$/, 'must be true, false, a hop count, or comma-separated addresses/CIDRs')
+    .default('false'),
 } as const;
 
 export const CONFIG_VARIABLES = Object.keys(VARIABLES);
@@ -84,6 +93,12 @@ function parseVariables(env: Env): { [K in keyof typeof VARIABLES]: z.output<(ty
   }
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return out as ReturnType<typeof parseVariables>;
+}
+
+function parseTrustProxy(v: string): boolean | number | string {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return /^\d+$/.test(v) ? Number(v) : v;
 }
 
 /** Reads or creates the key file `<dataDir>/secret.key` (mode 0600). */
@@ -132,5 +147,6 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     },
     logLevel: overrides.logLevel ?? v.SWITCHBOARD_LOG_LEVEL,
     bodyLimit: overrides.bodyLimit ?? v.SWITCHBOARD_BODY_LIMIT,
+    trustProxy: overrides.trustProxy ?? parseTrustProxy(v.SWITCHBOARD_TRUST_PROXY),
   };
 }

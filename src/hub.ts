@@ -286,7 +286,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
-    trustProxy: true,
+    trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
     disableRequestLogging: true,
     return503OnClosing: true,
   });
@@ -393,6 +393,11 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       await store.close();
     },
   };
+}
+
+/** Trust the nearest `hops` proxies' X-Forwarded-For entries. */
+function hopsTrusted(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }
 
 /**
