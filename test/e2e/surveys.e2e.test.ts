@@ -100,7 +100,10 @@ describe.each(STORE_KINDS)('post-conversation surveys on %s', (kind) => {
     await customer.sendText('4');
     await received(customer, 'Thank you for your feedback!');
     const transcript = await t.admin.get(`/api/conversations/${conv.id}/messages`);
-    expect(transcript.at(-2)).toMatchObject({ direction: 'in', senderType: 'customer', content: { kind: 'text', text: '4' } });
+    // The answer joins the closed conversation's transcript (other system notes may follow it).
+    const answer = transcript.findIndex((m: any) => m.direction === 'in' && m.content.text === '4');
+    expect(transcript[answer]).toMatchObject({ senderType: 'customer', content: { kind: 'text', text: '4' } });
+    expect(transcript.findIndex((m: any) => m.content.text === 'Thank you for your feedback!')).toBeGreaterThan(answer);
     const live = await t.admin.get('/api/conversations?state=open,active,waiting');
     expect(live.filter((c: any) => c.identityId === conv.identityId)).toEqual([]);
     expect((await t.admin.get(`/api/conversations/${conv.id}`)).conversation.state).toBe('closed');
