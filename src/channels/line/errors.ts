@@ -1,6 +1,7 @@
 /** LINE HTTP answers and network failures → SendError codes. Every row is tested in errors.test.ts. */
 import { z } from 'zod';
 import type { SendError } from '../adapter.js';
+import { mapNetworkError as mapFetchError } from '../shared/network-errors.js';
 
 export const DEFAULT_RETRY_AFTER_MS = 1000;
 
@@ -62,44 +63,7 @@ export function mapHttpError(
   return { code: 'unknown', message: `unexpected answer from LINE: ${line}`, providerCode };
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-]);
-
-function systemCodeOf(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
-    if ('code' in e && typeof e.code === 'string') return e.code;
-    e = 'cause' in e ? e.cause : undefined;
-  }
-  return undefined;
-}
-
-/** A thrown fetch: timeouts, aborts and connection failures are temporary; anything else is unknown. */
+/** A thrown fetch: see channels/shared/network-errors.ts. */
 export function mapNetworkError(err: unknown): SendError {
-  if (!(err instanceof Error)) return { code: 'unknown', message: `LINE request failed: ${String(err)}` };
-  const code = systemCodeOf(err);
-  const detail = code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
-  const temporary =
-    err.name === 'TimeoutError' ||
-    err.name === 'AbortError' ||
-    (code !== undefined && TRANSIENT_CODES.has(code)) ||
-    (err.name === 'TypeError' && err.message === 'fetch failed');
-  return {
-    code: temporary ? 'temporary' : 'unknown',
-    message: err.name === 'TimeoutError' ? `LINE did not answer in time: ${detail}` : `LINE request failed: ${detail}`,
-    providerCode: code ?? err.name,
-  };
+  return mapFetchError(err, 'LINE');
 }
