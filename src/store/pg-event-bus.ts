@@ -35,10 +35,12 @@ export class PostgresEventBus extends LocalEventBus {
         if (origin !== this.origin) this.deliver(event);
       });
       client.on('error', (err) => {
+        // Only the client we still hold is ours to release (close() may have released it already).
+        if (this.client !== client) return;
         this.log.warn({ err }, 'realtime LISTEN connection lost; reconnecting');
         this.client = undefined;
         client.release(true);
-        setTimeout(() => void this.listen(), 500).unref();
+        if (!this.closed) setTimeout(() => void this.listen(), 500).unref();
       });
       await client.query(`LISTEN ${CHANNEL}`);
       this.client = client;
@@ -60,8 +62,10 @@ export class PostgresEventBus extends LocalEventBus {
 
   override async close(): Promise<void> {
     this.closed = true;
-    this.client?.release();
+    const client = this.client;
     this.client = undefined;
+    // Destroyed, not pooled: a LISTENing connection must not be handed to other queries.
+    client?.release(true);
     await super.close();
   }
 }
