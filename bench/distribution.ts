@@ -21,7 +21,7 @@
  * section; `--cpu-prof DIR` profiles the measured phases instead and leaves RESULTS.md alone.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -42,6 +42,7 @@ import { UsersRepo } from '../src/store/users-repo.js';
 import { topFunctions, topPackages } from './profile-top.js';
 import { busyShare, machineTicks } from './proc-cpu.js';
 import { machineDescription } from './report.js';
+import { RESULTS_FILE, writeSection } from './results-file.js';
 import { Samples, type LatencySummary } from './samples.js';
 import { createBenchDatabase, type StoreKind } from './stores.js';
 
@@ -621,15 +622,11 @@ function tables(results: StoreResult[]): string {
     `Same-run baselines (medians; engine stopped, nothing else running):\n\n${base}`;
 }
 
-const START = '<!-- distribution-bench:start -->';
-const END = '<!-- distribution-bench:end -->';
+/** This bench's section of RESULTS.md (see results-file.ts). */
+function section(o: Options, machine: string[], body: string, log: string[]): string {
+  return `## Distribution engine
 
-/** Replaces this bench's section of RESULTS.md (or appends it), leaving the ingest section as it is. */
-function writeSection(file: URL, o: Options, machine: string[], body: string, log: string[]): void {
-  const section = `${START}
-## Distribution engine
-
-Written by \`npm run bench:distribution\` (bench/distribution.ts); each run replaces this section only.
+Written by \`npm run bench:distribution\` (bench/distribution.ts).
 
 - Machine: ${machine.join('; ')}
 - Run: ${o.agents.toLocaleString('en-US')} agents (${o.unitsPerAgent} units, available, each in 1–3 of ${o.queues} queues), one push workstream with
@@ -641,15 +638,7 @@ ${body}
 
 \`\`\`
 ${log.join('\n')}
-\`\`\`
-${END}
-`;
-  const path = file.pathname;
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmark results\n';
-  const from = text.indexOf(START);
-  const to = text.indexOf(END);
-  const next = from >= 0 && to > from ? `${text.slice(0, from)}${section}${text.slice(to + END.length).replace(/^\n/, '')}` : `${text.trimEnd()}\n\n${section}`;
-  writeFileSync(path, next);
+\`\`\``;
 }
 
 async function main(): Promise<number> {
@@ -702,9 +691,8 @@ async function main(): Promise<number> {
   if (profDir) {
     console.log("Profiled run: its figures carry the profiler's cost, so bench/RESULTS.md was left as it was.");
   } else {
-    const file = new URL('../../bench/RESULTS.md', import.meta.url);
-    writeSection(file, o, machine, body, log);
-    console.log(`Written to ${file.pathname} (section "Distribution engine")`);
+    writeSection('distribution', section(o, machine, body, log));
+    console.log(`Written to ${RESULTS_FILE.pathname} (section "Distribution engine")`);
   }
   return results.every((r) => r.freed.timedOut === 0 && r.burst.timedOut === 0) ? 0 : 1;
 }

@@ -1,5 +1,4 @@
 /** The figures as a Markdown table, the machine they were measured on, and bench/RESULTS.md. */
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import type { BenchOptions } from './args.js';
 import type { ScenarioResult } from './scenario.js';
@@ -60,17 +59,13 @@ export function resultsTable(results: ScenarioResult[]): string {
   return [line(head), rule, ...rows.map(line)].join('\n');
 }
 
-export function writeResults(file: URL, o: BenchOptions, machine: string[], table: string, log: string[]): void {
-  const text = `# Benchmark results
+/** The ingest benchmark's section of RESULTS.md (see results-file.ts). */
+export function ingestSection(o: BenchOptions, machine: string[], table: string, log: string[]): string {
+  return `## Webhook ingest
 
-Written by \`npm run bench\` (bench/run.ts); each run overwrites this file. What the scenarios and
-columns mean: [README.md](README.md).
-
-## Machine
+Written by \`node dist/bench/run.js\` (bench/run.ts, part of \`npm run bench\`).
 
 ${machine.map((m) => `- ${m}`).join('\n')}
-
-## Run
 
 ${o.connections} keep-alive connections, ${o.warmupS} s warm-up, ${o.durationS} s measured per scenario, stores: ${o.stores.join(', ')}.
 The load generator runs in a worker thread of the runner process and the server under test in its
@@ -78,11 +73,7 @@ own child process, all on this one machine, so generator and server share its CP
 
 ${table}
 
-## Log
-
 \`\`\`
 ${log.join('\n')}
-\`\`\`
-`;
-  writeFileSync(file, text);
+\`\`\``;
 }

@@ -13,7 +13,8 @@ import type { LineChannelCreds } from './hub-process.js';
 import type { SenderMix } from './line-bodies.js';
 import { topFunctions, topPackages } from './profile-top.js';
 import { busyShare, machineTicks } from './proc-cpu.js';
-import { machineDescription, resultsTable, writeResults } from './report.js';
+import { ingestSection, machineDescription, resultsTable } from './report.js';
+import { RESULTS_FILE, writeSection } from './results-file.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
 import { startBaseline, startHub, type Running } from './targets.js';
 
@@ -100,9 +101,8 @@ async function main(): Promise<number> {
   if (profDir) {
     console.log('Profiled run: its figures carry the profiler\'s cost, so bench/RESULTS.md was left as it was.');
   } else {
-    const file = new URL('../../bench/RESULTS.md', import.meta.url);
-    writeResults(file, o, machine, table, log);
-    console.log(`Written to ${file.pathname}`);
+    writeSection('ingest', ingestSection(o, machine, table, log));
+    console.log(`Written to ${RESULTS_FILE.pathname} (section "Webhook ingest")`);
   }
   return results.every((r) => r.stored === undefined || r.stored === r.acked) ? 0 : 1;
 }
