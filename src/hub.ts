@@ -4,7 +4,7 @@
  */
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adapterFor, channelKinds } from './channels/registry.js';
 import type { Config } from './config.js';
 import { AppError } from './errors.js';
@@ -281,16 +281,24 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     ...surveyRoutes({ surveys }),
     ...quickReplyRoutes({ db: store.db, now: () => clock.now() }),
   ];
-  const openApi = openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl });
+  // Built on the first GET /api/openapi.json, not at start: it converts every route's schemas.
+  let openApiDoc: ReturnType<typeof openApiDocument> | undefined;
+  const openApi = () => (openApiDoc ??= openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl }));
 
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
   app.setErrorHandler(errorHandler);
+  // A change is answered only once it is on disk (SQLite flushes off the event loop, see
+  // store/wal-sync.ts). Webhooks wait for it in the ingest service already.
+  app.addHook('onSend', async (req, _reply, payload) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS' && !req.url.startsWith('/webhooks/')) await store.durable();
+    return payload;
+  });
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}` } });
   });
@@ -341,7 +349,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
       maxUploadBytes: Math.min(config.bodyLimit, 10 * 1024 * 1024),
     }));
   await app.register(async (scope) => surveyPageRoutes(scope, { surveys }));
-  await app.register(async (scope) => opsRoutes(scope, { store, registry: metrics.registry, blobs, openApi: () => openApi, version: VERSION }));
+  await app.register(async (scope) => opsRoutes(scope, { store, registry: metrics.registry, blobs, openApi, version: VERSION }));
   registerRoutes(app, routes, authenticator);
   await app.register(async (scope) => webAppRoutes(scope, { distDir: webDistDir() }));
 

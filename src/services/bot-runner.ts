@@ -118,7 +118,7 @@ export class BotRunner {
 
   private onEvent(e: LifecycleEvent): void {
     if (e.type === 'bot_engaged') this.enqueue(e.conversationId, () => this.started(e.conversationId, e.botId));
-    else if (e.type === 'customer_message') this.enqueue(e.conversationId, () => this.message(e.conversationId, e.messageId));
+    else if (e.type === 'customer_message' && e.maybeBot !== false) this.enqueue(e.conversationId, () => this.message(e.conversationId, e.messageId));
     else if (e.type === 'live_agent_requested') this.enqueue(e.conversationId, () => this.liveAgentRequested(e.conversationId));
   }
 

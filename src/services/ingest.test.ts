@@ -13,9 +13,13 @@ import { createLogger } from '../lib/logger.js';
 import { Sealer } from '../lib/sealed.js';
 import { AccountsRepo } from '../store/accounts-repo.js';
 import type { Store } from '../store/db.js';
+import { ConversationsRepo } from '../store/conversations-repo.js';
+import { IngestRepo } from '../store/ingest-repo.js';
 import { RoutingConfigRepo } from '../store/routing-config-repo.js';
 import { LocalEventBus, type HubEvent } from './event-bus.js';
+import { CustomerMessageBatch } from './ingest-batch.js';
 import { IngestService, type IngestAccount, type ResolveRoute } from './ingest.js';
+import { Lifecycle, type LifecycleEvent } from './lifecycle.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { RoutingConfigService } from './routing-config-service.js';
 
@@ -24,6 +28,7 @@ interface Fixture {
   metrics: Metrics;
   clock: ManualClock;
   events: HubEvent[];
+  lifecycleEvents: LifecycleEvent[];
   logLines: string[];
   jobsPokes: { n: number };
   routing: RoutingConfigService;
@@ -57,7 +62,10 @@ function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: numb
   );
   const bus = new LocalEventBus();
   bus.subscribe((e) => f.events.push(e));
+  const lifecycle = new Lifecycle(log);
+  lifecycle.on((e) => void f.lifecycleEvents.push(e));
   return new IngestService({
+    lifecycle,
     store: f.store,
     clock: f.clock,
     log,
@@ -101,6 +109,28 @@ function textEvent(userId: string, text: string, eventId = `ev-${++seq}`): Inbou
   };
 }
 
+function followEvent(userId: string, eventId = `ev-${++seq}`): InboundEvent {
+  return { type: 'follow', eventId, at: new Date('2026-01-01T00:00:00Z'), raw: { webhookEventId: eventId, type: 'follow' }, user: { id: userId } };
+}
+
+async function transcript(store: Store, conversationId: string): Promise<string[]> {
+  const rows = await store.db.selectFrom('messages').select(['seq', 'content']).where('conversation_id', '=', conversationId).orderBy('seq').execute();
+  return rows.map((m) => {
+    const c = JSON.parse(m.content) as { kind: string; text?: string; name?: string };
+    return `${m.seq}:${c.text ?? c.name ?? c.kind}`;
+  });
+}
+
+async function conversationOf(store: Store, accountId: string, userId: string) {
+  return store.db
+    .selectFrom('conversations')
+    .innerJoin('identities', 'identities.id', 'conversations.identity_id')
+    .selectAll('conversations')
+    .where('identities.account_id', '=', accountId)
+    .where('identities.provider_user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+}
+
 async function count(store: Store, table: 'conversations' | 'messages' | 'inbound_events' | 'identities'): Promise<number> {
   const r = await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
@@ -134,6 +164,7 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
       metrics: createMetrics(),
       clock,
       events: [],
+      lifecycleEvents: [],
       logLines: [],
       jobsPokes: { n: 0 },
       accountsRepo,
@@ -295,5 +326,129 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
     const acc = await account(f, true);
     await expect(ingestFor(f).submit(acc, [])).resolves.toBeUndefined();
     expect(await count(f.store, 'inbound_events')).toBe(0);
+  });
+
+  it('known customers in one batch: messages in arrival order per conversation, newest reply token kept, an event each', async () => {
+    const acc = await account(f, true);
+    const ingest = ingestFor(f);
+    for (const u of ['K0', 'K1', 'K2']) await ingest.submit(acc, [textEvent(u, `hi from ${u}`)]);
+    f.events.length = 0;
+    f.lifecycleEvents.length = 0;
+    const burst = [textEvent('K0', 'a'), textEvent('K1', 'b'), textEvent('K0', 'c'), textEvent('K2', 'd'), textEvent('K0', 'e')];
+    await Promise.all(burst.map((ev) => ingest.submit(acc, [ev])));
+
+    const k0 = await conversationOf(f.store, acc.id, 'K0');
+    expect(await transcript(f.store, k0.id)).toEqual(['1:hi from K0', '2:a', '3:c', '4:e']);
+    expect(k0.last_seq).toBe(4);
+    expect(k0.reply_token).toBe(burst[4]!.type === 'message' ? burst[4]!.replyToken : undefined);
+    expect(await transcript(f.store, (await conversationOf(f.store, acc.id, 'K1')).id)).toEqual(['1:hi from K1', '2:b']);
+    expect(await count(f.store, 'conversations')).toBe(3);
+    const created = f.events.flatMap((e) => (e.type === 'message.created' ? [e] : []));
+    expect(created.map((e) => (e.message.content as { text: string }).text).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(created.filter((e) => e.conversation.id === k0.id).map((e) => e.message.seq)).toEqual([2, 3, 4]);
+    // No bot holds these conversations: the bot runner is told it need not look.
+    const customerMessages = f.lifecycleEvents.filter((e) => e.type === 'customer_message');
+    expect(customerMessages).toHaveLength(5);
+    expect(customerMessages.every((e) => e.type === 'customer_message' && e.maybeBot === false)).toBe(true);
+  });
+
+  it('an event stored one at a time between two batched messages keeps its place in the transcript', async () => {
+    const acc = await account(f, true);
+    const ingest = ingestFor(f);
+    await ingest.submit(acc, [textEvent('Korder', 'first')]);
+    await ingest.submit(acc, [textEvent('Korder', 'second'), followEvent('Korder'), textEvent('Korder', 'third')]);
+    const conv = await conversationOf(f.store, acc.id, 'Korder');
+    expect(await transcript(f.store, conv.id)).toEqual(['1:first', '2:second', '3:follow', '4:third']);
+  });
+
+  it('a Waiting conversation comes back to active when its customer writes again', async () => {
+    const acc = await account(f, true);
+    const ingest = ingestFor(f);
+    await ingest.submit(acc, [textEvent('Kwait', 'hello')]);
+    const conv = await conversationOf(f.store, acc.id, 'Kwait');
+    await new ConversationsRepo(f.store.db).transition(conv.id, 'open', 'waiting', {}, f.clock.now());
+    f.events.length = 0;
+    await ingest.submit(acc, [textEvent('Kwait', 'any news?')]);
+    expect((await conversationOf(f.store, acc.id, 'Kwait')).state).toBe('active');
+    expect(f.events.map((e) => e.type)).toEqual(['conversation.updated', 'message.created']);
+  });
+
+  it('a batched message whose conversation closed after it was read is handed back, nothing written', async () => {
+    const acc = await account(f, true);
+    const ingest = ingestFor(f);
+    await ingest.submit(acc, [textEvent('Kclosed', 'hello')]);
+    const conv = await conversationOf(f.store, acc.id, 'Kclosed');
+    await new ConversationsRepo(f.store.db).transition(conv.id, 'open', 'closed', {}, f.clock.now());
+    const ev = textEvent('Kclosed', 'too late');
+    if (ev.type !== 'message') throw new Error('unreachable');
+    const batch = new CustomerMessageBatch<IngestAccount>(new IngestRepo(f.store.db));
+    batch.add(conv.id, { account: acc, event: ev, content: ev.content });
+    const { groups, orphans } = await batch.write(f.clock.now());
+    expect(groups).toEqual([]);
+    expect(orphans.map((o) => o.event.eventId)).toEqual([ev.eventId]);
+    expect(await transcript(f.store, conv.id)).toEqual(['1:hello']);
+    // Through the service, the same message opens the customer's next conversation.
+    await ingest.submit(acc, [textEvent('Kclosed', 'new question')]);
+    expect(await count(f.store, 'conversations')).toBe(2);
+  });
+
+  function statusEvent(o: { providerMessageId: string; messageRef?: string; status: 'sent' | 'delivered' | 'read' | 'failed'; errorCode?: string }): InboundEvent {
+    const eventId = `st-${++seq}`;
+    return { type: 'status', eventId, at: new Date('2026-01-01T00:00:00Z'), raw: { eventId, ...o }, ...o };
+  }
+
+  async function outbound(acc: IngestAccount, userId: string, providerMessageId: string | null) {
+    const ingest = ingestFor(f);
+    await ingest.submit(acc, [textEvent(userId, 'hello')]);
+    const conv = await conversationOf(f.store, acc.id, userId);
+    return new ConversationsRepo(f.store.db).appendMessage(
+      { conversationId: conv.id, direction: 'out', senderType: 'agent', content: { kind: 'text', text: 'hi!' }, providerMessageId, status: 'sending', at: f.clock.now() },
+      undefined,
+    );
+  }
+
+  it('status callbacks of one batch move a message forward once, to the furthest status, never back', async () => {
+    const acc = await account(f, true);
+    const msg = await outbound(acc, 'Kstatus', null);
+    const ingest = ingestFor(f);
+    f.events.length = 0;
+    // A callback that outran the send's answer: found by our reference, and it teaches the provider id.
+    await Promise.all([
+      ingest.submit(acc, [statusEvent({ providerMessageId: 'SM1', messageRef: msg.id, status: 'sent' })]),
+      ingest.submit(acc, [statusEvent({ providerMessageId: 'SM1', messageRef: msg.id, status: 'delivered' })]),
+    ]);
+    let row = await f.store.db.selectFrom('messages').selectAll().where('id', '=', msg.id).executeTakeFirstOrThrow();
+    expect([row.status, row.provider_message_id]).toEqual(['delivered', 'SM1']);
+    const updates = f.events.filter((e) => e.type === 'message.updated');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.type === 'message.updated' && updates[0]!.message.status).toBe('delivered');
+
+    // Late "sent" (by provider id only) changes nothing; "read" moves on.
+    f.events.length = 0;
+    await ingest.submit(acc, [statusEvent({ providerMessageId: 'SM1', status: 'sent' })]);
+    expect(f.events).toEqual([]);
+    await ingest.submit(acc, [statusEvent({ providerMessageId: 'SM1', status: 'read' })]);
+    row = await f.store.db.selectFrom('messages').selectAll().where('id', '=', msg.id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('read');
+  });
+
+  it('a failed callback records the provider error; a reference into another account is not followed', async () => {
+    const acc = await account(f, true);
+    const other = await account(f, true);
+    const mine = await outbound(acc, 'Kfail', 'SMmine');
+    const theirs = await outbound(other, 'Kother', 'SMtheirs');
+    const ingest = ingestFor(f);
+    await ingest.submit(acc, [statusEvent({ providerMessageId: 'SMmine', messageRef: theirs.id, status: 'failed', errorCode: '63016' })]);
+    const rows = await f.store.db.selectFrom('messages').select(['id', 'status', 'error_code']).where('id', 'in', [mine.id, theirs.id]).execute();
+    expect(Object.fromEntries(rows.map((r) => [r.id, [r.status, r.error_code]]))).toEqual({ [mine.id]: ['failed', '63016'], [theirs.id]: ['sending', null] });
+  });
+
+  it('a status written only if the message still has the status it was read with', async () => {
+    const acc = await account(f, true);
+    const msg = await outbound(acc, 'Krace', 'SMrace');
+    const repo = new IngestRepo(f.store.db);
+    expect(await repo.applyStatuses([{ messageId: msg.id, expected: 'sent', status: 'delivered' }], f.clock.now())).toEqual([]);
+    const [written] = await repo.applyStatuses([{ messageId: msg.id, expected: 'sending', status: 'delivered' }], f.clock.now());
+    expect(written?.status).toBe('delivered');
   });
 });

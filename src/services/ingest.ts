@@ -9,14 +9,16 @@ import type { InboundEvent } from '../channels/adapter.js';
 import { isMediaContent, type MessageContent } from '../domain/message.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { ConversationsRepo, type Conversation, type Message } from '../store/conversations-repo.js';
+import { ConversationsRepo, type Conversation, type Identity, type Message } from '../store/conversations-repo.js';
+import { eventKey, identityKey, IngestRepo } from '../store/ingest-repo.js';
 import { JobsRepo } from '../store/jobs-repo.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/db.js';
 import { summarize, type EventBus, type HubEvent } from './event-bus.js';
 import type { Lifecycle, LifecycleEvent } from './lifecycle.js';
 import type { Metrics } from './metrics.js';
-import { advanceStatus } from './status-updates.js';
+import { CustomerMessageBatch, customerContent, isCustomerEvent, type CustomerEvent } from './ingest-batch.js';
+import { advanceStatuses, type AccountStatus } from './status-updates.js';
 
 export interface IngestAccount {
   id: string;
@@ -36,6 +38,24 @@ export interface RouteTarget {
 export type ResolveRoute = (accountId: string, address: string) => Promise<RouteTarget | undefined>;
 
 const routeKey = (accountId: string, address: string) => `${accountId}\u0000${address}`;
+
+/**
+ * The live conversation a customer event can be appended to in a batch: the sender is known, tells
+ * nothing new about themselves (else their identity is refreshed the one-at-a-time way) and has a
+ * live conversation.
+ */
+function liveConversationFor(
+  accountId: string,
+  event: CustomerEvent,
+  identities: Map<string, Identity>,
+  live: Map<string, Conversation>,
+): Conversation | undefined {
+  const identity = identities.get(identityKey(accountId, event.user.id));
+  if (!identity) return undefined;
+  const { displayName, language } = event.user;
+  if ((displayName !== undefined && displayName !== identity.displayName) || (language !== undefined && language !== identity.language)) return undefined;
+  return live.get(identity.id);
+}
 
 interface Pending {
   account: IngestAccount;
@@ -125,16 +145,31 @@ export class IngestService {
             p.reject(e);
             continue;
           }
-          this.after(alone, [p]);
-          p.resolve();
+          this.committed(alone, [p]);
         }
         continue;
       }
-      // Committed: whatever happens next, these webhooks are stored and must be acknowledged.
-      this.after(effects, batch);
-      for (const p of batch) p.resolve();
+      this.committed(effects, batch);
     }
     this.flushing = false;
+  }
+
+  /**
+   * Committed: agents may see it now; the webhooks are acknowledged once the commit is on disk.
+   * The next batch does not wait for the disk (on SQLite the flush runs off the event loop).
+   */
+  private committed(effects: Effects, batch: Pending[]): void {
+    this.after(effects, batch);
+    this.deps.store.durable().then(
+      () => {
+        for (const p of batch) p.resolve();
+      },
+      (err: unknown) => {
+        // Stored but maybe not on disk: refuse, and the provider's retry is stored once (dedupe).
+        this.deps.log.error({ err }, 'flushing the store to disk failed');
+        for (const p of batch) p.reject(err);
+      },
+    );
   }
 
   /** After a commit: metrics, wake the workers, tell the agents. Never throws (the data is stored). */
@@ -162,11 +197,90 @@ export class IngestService {
     // Routes are read before the transaction: on SQLite the transaction holds the only connection.
     const routes = await this.resolveRoutes(batch);
     await this.deps.store.db.transaction().execute(async (trx) => {
-      for (const p of batch) {
-        for (const event of p.events) await this.storeEvent(trx, p.account, event, routes, effects);
+      const now = this.deps.clock.now();
+      const repo = new IngestRepo(trx);
+      const items = batch.flatMap((p) => p.events.map((event) => ({ account: p.account, event })));
+      const fresh = await repo.recordEvents(
+        items.map(({ account, event }) => ({ accountId: account.id, eventId: event.eventId, eventType: event.type, payload: JSON.stringify(event.raw), at: now })),
+      );
+      // A redelivery was stored before; the same event twice in one batch counts once.
+      const todo = items.filter(({ account, event }) => fresh.delete(eventKey(account.id, event.eventId)));
+      const customers = todo.flatMap(({ account, event }) => (isCustomerEvent(event) ? [{ accountId: account.id, providerUserId: event.user.id }] : []));
+      const identities = customers.length ? await repo.identities(customers) : new Map<string, Identity>();
+      const live = identities.size ? await repo.liveConversations([...identities.values()].map((i) => i.id)) : new Map<string, Conversation>();
+
+      const pending = new CustomerMessageBatch<IngestAccount>(repo);
+      // Status callbacks touch only outbound messages: they are applied together, last.
+      const statuses: AccountStatus[] = [];
+      const writePending = async () => {
+        if (pending.size > 0) await this.storeBatch(trx, pending, routes, effects, now);
+      };
+      for (const { account, event } of todo) {
+        if (event.type === 'status') {
+          statuses.push({ accountId: account.id, event });
+          continue;
+        }
+        const conv = isCustomerEvent(event) ? liveConversationFor(account.id, event, identities, live) : undefined;
+        if (conv && isCustomerEvent(event)) {
+          pending.add(conv.id, { account, event, content: customerContent(event) });
+          continue;
+        }
+        // Everything else goes one at a time, after what came before it (order within a conversation).
+        await writePending();
+        await this.storeEvent(trx, account, event, routes, effects, now);
       }
+      await writePending();
+      if (statuses.length > 0) effects.publish.push(...(await advanceStatuses(repo, statuses, now)));
     });
     return effects;
+  }
+
+  /** Writes the batched customer messages (see CustomerMessageBatch) and collects their effects. */
+  private async storeBatch(
+    trx: Kysely<Database>,
+    pending: CustomerMessageBatch<IngestAccount>,
+    routes: Map<string, RouteTarget | undefined>,
+    fx: Effects,
+    now: number,
+  ): Promise<void> {
+    const { groups, orphans } = await pending.write(now);
+    const repo = new ConversationsRepo(trx);
+    for (const { conversation, messages } of groups) {
+      const first = messages[0]!.queued;
+      const route = routes.get(routeKey(first.account.id, first.event.address ?? ''));
+      const resumed = conversation.state === 'waiting' ? await this.resume(repo, conversation, route, now) : undefined;
+      const summary = summarize(resumed ?? conversation);
+      if (resumed) fx.publish.push({ type: 'conversation.updated', conversation: summary });
+      // Read under the row lock: a bot engaged after this commits sees these messages in its transcript.
+      const maybeBot = conversation.state === 'open' && conversation.botId !== null && conversation.assignedAt === null;
+      for (const { queued, message } of messages) {
+        fx.messagesStored++;
+        fx.lifecycle.push({ type: 'customer_message', conversationId: conversation.id, messageId: message.id, maybeBot });
+        fx.publish.push({ type: 'message.created', conversation: summary, message });
+        await this.enqueueMediaDownload(trx, queued.account, message, now, fx);
+      }
+    }
+    for (const q of orphans) {
+      const route = routes.get(routeKey(q.account.id, q.event.address ?? ''));
+      const stored = await this.storeCustomerMessage(trx, q.account, q.event, q.content, q.event.replyToken, route, fx);
+      if (stored) await this.enqueueMediaDownload(trx, q.account, stored, now, fx);
+    }
+  }
+
+  private async enqueueMediaDownload(trx: Kysely<Database>, account: IngestAccount, message: Message, now: number, fx: Effects): Promise<void> {
+    const content = message.content;
+    if (!isMediaContent(content) || !content.media.providerRef || content.media.blobId) return;
+    await new JobsRepo(trx, this.deps.store.dialect).enqueue('download_media', { messageId: message.id, accountId: account.id }, now);
+    fx.jobsAdded++;
+  }
+
+  /**
+   * A customer who answers a Waiting conversation brings it back to the same agent (affinity);
+   * without affinity it goes back to its queue for whoever is free.
+   */
+  private async resume(repo: ConversationsRepo, conv: Conversation, route: RouteTarget | undefined, now: number): Promise<Conversation | undefined> {
+    const keepAgent = route?.workstreamId !== conv.workstreamId || route.affinity !== false;
+    return keepAgent ? repo.transition(conv.id, 'waiting', 'active', {}, now) : repo.transition(conv.id, 'waiting', 'open', { agentId: null }, now);
   }
 
   private async resolveRoutes(batch: Pending[]): Promise<Map<string, RouteTarget | undefined>> {
@@ -187,27 +301,15 @@ export class IngestService {
     event: InboundEvent,
     routes: Map<string, RouteTarget | undefined>,
     fx: Effects,
+    now: number,
   ): Promise<void> {
     const repo = new ConversationsRepo(trx);
-    const now = this.deps.clock.now();
-    const fresh = await repo.recordEvent(account.id, event.eventId, event.type, event.raw, now);
-    if (!fresh) return; // a redelivery: stored before
-
     switch (event.type) {
       case 'message':
       case 'postback': {
-        const content: MessageContent =
-          event.type === 'message'
-            ? event.content
-            : { kind: 'postback', data: event.data, ...(event.label ? { label: event.label } : {}) };
-        const replyToken = event.replyToken;
         const route = routes.get(routeKey(account.id, event.address ?? ''));
-        const stored = await this.storeCustomerMessage(trx, account, event, content, replyToken, route, fx);
-        if (!stored) return;
-        if (isMediaContent(content) && content.media.providerRef && !content.media.blobId) {
-          await new JobsRepo(trx, this.deps.store.dialect).enqueue('download_media', { messageId: stored.id, accountId: account.id }, now);
-          fx.jobsAdded++;
-        }
+        const stored = await this.storeCustomerMessage(trx, account, event, customerContent(event), event.replyToken, route, fx);
+        if (stored) await this.enqueueMediaDownload(trx, account, stored, now, fx);
         return;
       }
       case 'follow':
@@ -226,11 +328,8 @@ export class IngestService {
         if (updated && conv) fx.publish.push({ type: 'message.updated', conversation: summarize(conv), message: updated });
         return;
       }
-      case 'status': {
-        const updated = await advanceStatus(repo, account.id, event, now);
-        if (updated) fx.publish.push(updated);
-        return;
-      }
+      case 'status':
+        return; // applied in batches (see commit)
       case 'typing': {
         const { identity } = await repo.upsertIdentity(account.id, account.kind, event.user.id, event.user, now);
         const live = await repo.liveConversationOf(identity.id);
@@ -323,15 +422,7 @@ export class IngestService {
       { ...(replyToken ? { replyToken } : {}) },
     );
     fx.messagesStored++;
-    // A customer who answers a Waiting conversation brings it back to the same agent (affinity);
-    // without affinity it goes back to its queue for whoever is free.
-    const keepAgent = route?.workstreamId !== conv.workstreamId || route.affinity !== false;
-    const resumed =
-      conv.state === 'waiting'
-        ? keepAgent
-          ? await repo.transition(conv.id, 'waiting', 'active', {}, now)
-          : await repo.transition(conv.id, 'waiting', 'open', { agentId: null }, now)
-        : undefined;
+    const resumed = conv.state === 'waiting' ? await this.resume(repo, conv, route, now) : undefined;
     conv = resumed ?? { ...conv, lastSeq: msg.seq, lastMessageAt: now, lastCustomerAt: now };
     const summary = summarize(conv);
     if (created) {

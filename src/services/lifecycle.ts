@@ -8,7 +8,11 @@ import type { Logger } from '../lib/logger.js';
 
 export type LifecycleEvent =
   | { type: 'conversation_opened'; conversationId: string }
-  | { type: 'customer_message'; conversationId: string; messageId: string }
+  /**
+   * `maybeBot: false` when the conversation, read under its row lock as the message was stored,
+   * had no bot that could take it: the bot runner need not look it up.
+   */
+  | { type: 'customer_message'; conversationId: string; messageId: string; maybeBot?: boolean }
   /** The customer asked for a person (Business Messages requestedLiveAgent). */
   | { type: 'live_agent_requested'; conversationId: string }
   | { type: 'bot_engaged'; conversationId: string; botId: string }

@@ -144,16 +144,6 @@ export interface NewMessage {
 export class ConversationsRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Records a provider event id; false when it was stored before (a redelivery). */
-  async recordEvent(accountId: string, eventId: string, eventType: string, payload: unknown, at: number): Promise<boolean> {
-    const r = await this.db
-      .insertInto('inbound_events')
-      .values({ account_id: accountId, event_id: eventId, event_type: eventType, payload: JSON.stringify(payload), received_at: at })
-      .onConflict((oc) => oc.columns(['account_id', 'event_id']).doNothing())
-      .executeTakeFirst();
-    return Number(r.numInsertedOrUpdatedRows ?? 0) > 0;
-  }
-
   /** Inserts or refreshes the identity of a provider user, race-free on (account, user id). */
   async upsertIdentity(
     accountId: string,

@@ -6,6 +6,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import { PostgresTextPlugin } from './pg-text.js';
+import { WalSync } from './wal-sync.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_message_templates.js';
@@ -13,6 +14,7 @@ import * as m003 from './migrations/003_webhook_verified.js';
 import * as m004 from './migrations/004_distribution.js';
 import * as m005 from './migrations/005_queue_notices.js';
 import * as m006 from './migrations/006_quick_replies.js';
+import * as m007 from './migrations/007_conversation_state_index.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -21,6 +23,12 @@ export interface Store {
   dialect: Dialect;
   /** For PostgreSQL LISTEN/NOTIFY fan-out; undefined on SQLite. */
   pgPool?: pg.Pool;
+  /**
+   * Resolves once every transaction committed before the call is on disk. PostgreSQL commits are
+   * durable already; SQLite's are flushed off the event loop (see wal-sync.ts). Await it before
+   * acknowledging anything that must survive a power cut.
+   */
+  durable(): Promise<void>;
   /** Throws when the database cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -30,7 +38,7 @@ async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005, '006_quick_replies': m006 };
+const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005, '006_quick_replies': m006, '007_conversation_state_index': m007 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -46,12 +54,23 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     const file = databaseUrl.slice('sqlite:'.length);
     const sqlite = new Sqlite(file);
     sqlite.pragma('journal_mode = WAL');
-    // FULL: a commit has reached the disk before we acknowledge the webhook that caused it.
-    sqlite.pragma('synchronous = FULL');
+    // NORMAL: commits reach the WAL file without an fsync on the event loop; store.durable()
+    // flushes them on the thread pool before anything is acknowledged (wal-sync.ts).
+    sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect: 'sqlite', ping: () => ping(db), close: () => db.destroy() };
+    const wal = new WalSync(`${file}-wal`);
+    return {
+      db,
+      dialect: 'sqlite',
+      durable: () => wal.sync(),
+      ping: () => ping(db),
+      close: async () => {
+        await wal.close();
+        await db.destroy();
+      },
+    };
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolSize ?? 10 });
@@ -62,7 +81,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     // The query in flight already fails with that error, and the broken client leaves the pool on release.
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresTextPlugin()] });
-    return { db, dialect: 'postgres', pgPool: pool, ping: () => ping(db), close: () => db.destroy() };
+    return { db, dialect: 'postgres', pgPool: pool, durable: () => Promise.resolve(), ping: () => ping(db), close: () => db.destroy() };
   }
   throw new Error(`Unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
 }

@@ -31,6 +31,9 @@ const messageBaseSchema = z.looseObject({
   quotedMessageId: z.string().min(1).optional(),
 });
 
+// Built once: building a zod schema costs far more than using it (this ran per event).
+const messageEventSchema = z.object({ message: messageBaseSchema });
+
 const textSchema = z.object({ text: z.string() });
 const mediaSchema = z.object({
   contentProvider: z
@@ -112,7 +115,7 @@ export function toInboundEvent(event: unknown): InboundEvent {
 }
 
 function messageEvent(event: unknown, common: Common, user: ProviderUser, withToken: { replyToken?: string }): InboundEvent {
-  const wrapped = z.object({ message: messageBaseSchema }).safeParse(event);
+  const wrapped = messageEventSchema.safeParse(event);
   if (!wrapped.success) return { ...common, type: 'unknown', eventType: 'message', user };
   const message = wrapped.data.message;
   const content = contentOf(message.type, message.id, message);
