@@ -43,6 +43,20 @@ export function visibleTo(user: AuthUser, queues: ReadonlySet<string>, e: HubEve
 export async function realtimeRoutes(app: FastifyInstance, d: RealtimeDeps): Promise<void> {
   const publicOrigin = new URL(d.publicUrl).origin;
   const connections = new Set<WebSocket>();
+  // One event goes to every socket that may see it (a queue's members, every supervisor): its
+  // window lookup, JSON and UTF-8 bytes are made once per event, not once per socket. The bus
+  // hands the same event object to every subscriber, and the entry goes with the event.
+  const frames = new WeakMap<HubEvent, Promise<Buffer>>();
+  const frameOf = (e: HubEvent): Promise<Buffer> => {
+    let frame = frames.get(e);
+    if (!frame) {
+      frame = withWindow(e, d.windowHours)
+        .catch(() => e)
+        .then((out) => Buffer.from(JSON.stringify(out)));
+      frames.set(e, frame);
+    }
+    return frame;
+  };
   app.addHook('onClose', async () => {
     for (const ws of connections) ws.close(1001, 'server shutting down');
   });
@@ -78,10 +92,9 @@ export async function realtimeRoutes(app: FastifyInstance, d: RealtimeDeps): Pro
       if (!visibleTo(me, queues, e)) return;
       // Chained so a socket receives events in the order they happened.
       sendChain = sendChain
-        .then(() => withWindow(e, d.windowHours))
-        .catch(() => e)
-        .then((out) => {
-          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(out));
+        .then(() => frameOf(e))
+        .then((frame) => {
+          if (socket.readyState === socket.OPEN) socket.send(frame, { binary: false });
         });
     });
     connections.add(socket);
