@@ -4,7 +4,7 @@ import type { DeliveryFailures, FaultList, RateLimiter } from './faults.js';
 import { loadTwilioSpec } from './spec.js';
 import { createSpecValidator, type SpecErrorDetail, type SpecValidator } from './spec-validator.js';
 import type { AccountRecord, EmulatorState } from './state.js';
-import type { EmulatedWhatsAppCustomer, FaultSpec, RecordedRequest } from './types.js';
+import type { EmulatedWhatsAppCustomer, FaultSpec, RecordedRequest, StatusCallbackReport } from './types.js';
 import type { SenderOptions } from './webhook-sender.js';
 
 export interface LifecycleOptions {
@@ -22,6 +22,8 @@ export interface EmulatorContext {
   sender: SenderOptions;
   lifecycle: LifecycleOptions;
   recorded: RecordedRequest[];
+  /** See TwilioEmulatorOptions.onStatusCallback. */
+  onStatusCallback?: (report: StatusCallbackReport) => void;
   /** Known once the server listens; media and content URLs are built on it. */
   baseUrl: string;
   /** Lifecycles and webhooks still running; close() waits for them after aborting. */

@@ -7,6 +7,7 @@ import { createdMessages } from './outbound.js';
 import { buildApp } from './server.js';
 import { EmulatorState } from './state.js';
 import type { EmulatedWhatsAppCustomer, TwilioEmulator, TwilioEmulatorOptions } from './types.js';
+import { createSenderAgents } from './webhook-sender.js';
 
 export type {
   AccountConfig,
@@ -20,6 +21,7 @@ export type {
   OutboundStatus,
   ReceivedWhatsApp,
   RecordedRequest,
+  StatusCallbackReport,
   TwilioEmulator,
   TwilioEmulatorOptions,
   WebhookDelivery,
@@ -32,6 +34,7 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
   const state = new EmulatorState(now);
   const customers = new Map<string, EmulatedWhatsAppCustomer>();
   const abort = new AbortController();
+  const agents = createSenderAgents();
   const ctx: EmulatorContext = {
     state,
     faults: new FaultList(),
@@ -44,12 +47,14 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
       timeoutMs: opts.webhookTimeoutMs ?? 10_000,
       log: { warn: () => undefined },
       signal: abort.signal,
+      agents,
     },
     lifecycle: {
       delays: { sent: opts.statusDelaysMs?.sent ?? 20, delivered: opts.statusDelaysMs?.delivered ?? 40, read: opts.statusDelaysMs?.read ?? 60 },
       mediaFetchTimeoutMs: opts.mediaFetchTimeoutMs ?? 10_000,
     },
     recorded: [],
+    ...(opts.onStatusCallback === undefined ? {} : { onStatusCallback: opts.onStatusCallback }),
     baseUrl: '',
     pending: new Set(),
     customer(accountSid, businessNumber, waNumber, profileName) {
@@ -100,6 +105,8 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
       app.server.closeAllConnections();
       await closing;
       await Promise.all([...ctx.pending]);
+      agents['http:'].destroy();
+      agents['https:'].destroy();
     },
   };
 }

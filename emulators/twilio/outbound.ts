@@ -92,7 +92,8 @@ export async function runLifecycle(ctx: EmulatorContext, m: MessageRecord, req: 
     for (const notify of customer.listeners) notify();
     if (callbackUrl === undefined || callbackUrl === '') return;
     const params = statusCallbackParams({ accountSid: m.accountSid, sid: m.sid, status, from: m.from, to: m.to, ...(error === undefined ? {} : { error }) });
-    await deliverForm({ url: callbackUrl, authToken: account.authToken }, params, sender, `status callback ${status} for ${m.sid}`);
+    const r = await deliverForm({ url: callbackUrl, authToken: account.authToken }, params, sender, `status callback ${status} for ${m.sid}`);
+    ctx.onStatusCallback?.({ sid: m.sid, accountSid: m.accountSid, body: m.body, status: status as OutboundStatus, httpStatus: r.status, attempts: r.attempts, at: Date.now() });
   };
 
   await move('queued');

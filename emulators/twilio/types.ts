@@ -23,6 +23,25 @@ export interface TwilioEmulatorOptions {
   rateLimitPerSecond?: number;
   /** Give up fetching one outbound MediaUrl after this long (then error 63019); default 10_000 ms. */
   mediaFetchTimeoutMs?: number;
+  /**
+   * Observer (a control feature for benchmarks, not a Twilio behaviour): called once per status
+   * callback of a created message, after its last attempt, with how it went.
+   */
+  onStatusCallback?: (report: StatusCallbackReport) => void;
+}
+
+/** One status callback the emulator sent for a created message (see `onStatusCallback`). */
+export interface StatusCallbackReport {
+  sid: string;
+  accountSid: string;
+  /** The Body of the create call (rendered text of a template, '' for media only). */
+  body: string;
+  status: OutboundStatus;
+  /** HTTP status of the last attempt (0: no answer). */
+  httpStatus: number;
+  attempts: number;
+  /** Wall clock (Date.now()) when the last attempt ended. */
+  at: number;
 }
 
 export interface AccountConfig {

@@ -9,6 +9,7 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { ConversationsRepo, type Message } from '../store/conversations-repo.js';
 import type { Store } from '../store/db.js';
+import { GroupCommit } from '../store/group-commit.js';
 import type { BlobStore } from './blob-store.js';
 import { summarize, type EventBus } from './event-bus.js';
 import { backoffMs, type JobHandler, type JobOutcome } from './job-runner.js';
@@ -48,6 +49,8 @@ const RETRYABLE: ReadonlyArray<SendError['code']> = ['temporary', 'rate_limited'
 export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler> {
   const repo = new ConversationsRepo(d.store.db);
   const backoff = d.backoffMs ?? backoffMs;
+  // Status changes of concurrent deliveries share commits (see store/group-commit.ts).
+  const commits = GroupCommit.of(d.store.db, d.store.dialect);
 
   async function clientFor(
     accountId: string,
@@ -85,7 +88,7 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
       return { failed: resolved };
     }
     d.metrics.deliveryAttempts.inc({ channel: resolved.kind });
-    await repo.updateMessage(msg.id, { status: 'sending', attempts: job.attempts }, now, ['queued', 'sending']);
+    await commits.run((trx) => new ConversationsRepo(trx).updateMessage(msg.id, { status: 'sending', attempts: job.attempts }, now, ['queued', 'sending']));
     // Only the first attempt may spend the free reply token; retries push with the same idempotency key.
     const replyToken =
       job.attempts === 1 ? await repo.takeReplyToken(conv.id, now - (d.replyTokenMaxAgeMs ?? 50_000)) : undefined;
@@ -104,11 +107,16 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     });
     const at = d.clock.now();
     if (result.ok) {
-      // The provider id is recorded whatever the status: a fast status callback may already
-      // have moved the message past 'sent' (it found it through the ?m= reference).
-      if (result.providerMessageId) await repo.updateMessage(msg.id, { providerMessageId: result.providerMessageId }, at);
-      const sent = await repo.updateMessage(msg.id, { status: 'sent', errorCode: null, errorMessage: null }, at, ['queued', 'sending']);
-      await publishMessage(sent ?? (await repo.getMessage(msg.id)));
+      const sent = await commits.run(async (trx) => {
+        const r = new ConversationsRepo(trx);
+        // The provider id is recorded whatever the status: a fast status callback may already
+        // have moved the message past 'sent' (it found it through the ?m= reference).
+        const withId = result.providerMessageId ? await r.updateMessage(msg.id, { providerMessageId: result.providerMessageId }, at) : undefined;
+        return (await r.updateMessage(msg.id, { status: 'sent', errorCode: null, errorMessage: null }, at, ['queued', 'sending'])) ?? withId;
+      });
+      // The conversation read before the send is good enough for the event's summary.
+      const latest = sent ?? (await repo.getMessage(msg.id));
+      if (latest) d.bus.publish({ type: 'message.updated', conversation: summarize(conv), message: latest });
       return { done: true };
     }
     const err = result.error;

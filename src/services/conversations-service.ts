@@ -12,6 +12,7 @@ import { newIdempotencyKey } from '../lib/ids.js';
 import type { AuthUser } from '../http/route.js';
 import { ConversationsRepo, type Conversation, type Identity, type Message } from '../store/conversations-repo.js';
 import type { Store } from '../store/db.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { JobsRepo } from '../store/jobs-repo.js';
 import type { BlobStore } from './blob-store.js';
 import { summarize, type EventBus } from './event-bus.js';
@@ -65,8 +66,11 @@ const isPrivileged = (u: AuthUser) => u.role === 'admin' || u.role === 'supervis
 
 export class ConversationsService {
   private readonly repo: ConversationsRepo;
+  /** Agents' sends made at the same time share one commit (see store/group-commit.ts). */
+  private readonly commits: GroupCommit;
   constructor(private readonly d: ConversationsDeps) {
     this.repo = new ConversationsRepo(d.store.db);
+    this.commits = GroupCommit.of(d.store.db, d.store.dialect);
   }
 
   private async canSee(user: AuthUser, c: Conversation): Promise<boolean> {
@@ -191,7 +195,7 @@ export class ConversationsService {
       );
     }
     const now = this.d.clock.now();
-    const msg = await this.d.store.db.transaction().execute(async (trx) => {
+    const msg = await this.commits.run(async (trx) => {
       const m = await new ConversationsRepo(trx).appendMessage(
         {
           conversationId: c.id,

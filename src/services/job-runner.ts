@@ -2,10 +2,15 @@
  * Runs outbox jobs. Event-driven: a commit that adds work pokes the runner, so nothing waits for
  * a polling tick; the timer only covers retries that are due later and jobs added by other
  * processes. A job whose worker died is claimed again when its lease runs out.
+ *
+ * Built for throughput: each claim takes as many due jobs as there are free slots (one statement),
+ * and the outcomes of jobs that finish together are recorded in one transaction (group commit), so
+ * a busy outbox costs a durable commit per batch, not per job. A job counts as in flight until its
+ * outcome is committed.
  */
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { Job, JobsRepo } from '../store/jobs-repo.js';
+import type { Job, JobFinish, JobsRepo } from '../store/jobs-repo.js';
 
 export type JobOutcome = { done: true } | { retryAt: number; error: string } | { failed: string };
 export type JobHandler = (job: Job) => Promise<JobOutcome>;
@@ -15,6 +20,7 @@ export interface JobRunnerOptions {
   clock: Clock;
   log: Logger;
   handlers: Readonly<Record<string, JobHandler>>;
+  /** Jobs run at once (default 64): provider calls are I/O, so many overlap. */
   concurrency?: number;
   leaseMs?: number;
   /** Longest sleep between looks at the table (other processes' jobs, due retries). */
@@ -29,6 +35,11 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private idle: Array<() => void> = [];
   private pumped: Promise<void> = Promise.resolve();
+  /** Outcomes waiting for the next commit, and whether one is being written. */
+  private finishing: Array<{ finish: JobFinish; settled: () => void }> = [];
+  private writing = false;
+  /** Earliest retry this runner scheduled, so the timer wakes for it without asking the store. */
+  private nextRetryAt: number | undefined;
 
   constructor(private readonly o: JobRunnerOptions) {}
 
@@ -60,7 +71,7 @@ export class JobRunner {
     try {
       do {
         this.again = false;
-        const free = (this.o.concurrency ?? 32) - this.inFlight;
+        const free = (this.o.concurrency ?? 64) - this.inFlight;
         if (free <= 0) break;
         const now = this.o.clock.now();
         const claimed = await this.o.jobs.claim(now, free, this.o.leaseMs ?? 120_000);
@@ -78,14 +89,12 @@ export class JobRunner {
   private async schedule(): Promise<void> {
     if (!this.running) return;
     if (this.timer) clearTimeout(this.timer);
+    // No query here: the pump runs after every batch of finished jobs. Retries this runner
+    // scheduled are known; other processes' jobs and expired leases are found by the idle look.
     const idleMs = this.o.idleMs ?? 1000;
-    let wait = idleMs;
-    try {
-      const next = await this.o.jobs.nextRunAt();
-      if (next !== undefined) wait = Math.max(0, Math.min(idleMs, next - this.o.clock.now()));
-    } catch {
-      // store unreachable: look again after the idle period
-    }
+    const now = this.o.clock.now();
+    if (this.nextRetryAt !== undefined && this.nextRetryAt <= now) this.nextRetryAt = undefined;
+    const wait = this.nextRetryAt === undefined ? idleMs : Math.max(0, Math.min(idleMs, this.nextRetryAt - now));
     this.timer = setTimeout(() => this.poke(), wait);
     this.timer.unref();
   }
@@ -95,10 +104,8 @@ export class JobRunner {
     const handler = this.o.handlers[job.kind];
     try {
       const outcome: JobOutcome = handler ? await handler(job) : { failed: `no handler for job kind ${job.kind}` };
-      const now = this.o.clock.now();
-      if ('done' in outcome) await this.o.jobs.complete(job.id, now);
-      else if ('retryAt' in outcome) await this.o.jobs.retryLater(job.id, outcome.retryAt, outcome.error, now);
-      else await this.o.jobs.fail(job.id, outcome.failed, now);
+      if ('retryAt' in outcome && (this.nextRetryAt === undefined || outcome.retryAt < this.nextRetryAt)) this.nextRetryAt = outcome.retryAt;
+      await this.record({ id: job.id, outcome: 'done' in outcome ? 'done' : outcome });
     } catch (err) {
       // Left 'running': its lease expires and it is claimed again, so nothing is lost.
       this.o.log.error({ err, jobId: job.id, kind: job.kind }, 'job crashed; it will be retried when its lease expires');
@@ -107,6 +114,35 @@ export class JobRunner {
       if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();
       this.poke();
     }
+  }
+
+  /** Queues an outcome for the next group commit; resolves once it is written (or could not be). */
+  private record(finish: JobFinish): Promise<void> {
+    return new Promise<void>((settled) => {
+      this.finishing.push({ finish, settled });
+      if (!this.writing) {
+        this.writing = true;
+        setImmediate(() => void this.write());
+      }
+    });
+  }
+
+  private async write(): Promise<void> {
+    while (this.finishing.length > 0) {
+      const batch = this.finishing.splice(0, 500);
+      try {
+        await this.o.jobs.finish(
+          batch.map((b) => b.finish),
+          this.o.clock.now(),
+        );
+      } catch (err) {
+        // Not recorded: the jobs stay 'running' and are claimed again when their leases expire
+        // (handlers are safe to run twice), so nothing is lost.
+        this.o.log.error({ err, jobs: batch.length }, 'recording job outcomes failed; they will be retried when their leases expire');
+      }
+      for (const b of batch) b.settled();
+    }
+    this.writing = false;
   }
 }
 

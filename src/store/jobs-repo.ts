@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import { newId } from '../lib/ids.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './db.js';
+import { GroupCommit } from './group-commit.js';
 
 export interface Job {
   id: string;
@@ -15,6 +16,12 @@ export interface Job {
   payload: Record<string, unknown>;
   attempts: number;
   runAt: number;
+}
+
+/** How a claimed job ended, for `finish`. */
+export interface JobFinish {
+  id: string;
+  outcome: 'done' | { retryAt: number; error: string } | { failed: string };
 }
 
 export class JobsRepo {
@@ -43,8 +50,15 @@ export class JobsRepo {
     return id;
   }
 
-  /** Claims up to `limit` due jobs (and jobs whose lease expired: their worker died). */
+  /**
+   * Claims up to `limit` due jobs (and jobs whose lease expired: their worker died). Runs in the
+   * process-wide group commit, so a claim shares its commit with the writes of the moment.
+   */
   async claim(now: number, limit: number, leaseMs: number): Promise<Job[]> {
+    return GroupCommit.of(this.db, this.dialect).run((trx) => new JobsRepo(trx, this.dialect).claimHere(now, limit, leaseMs));
+  }
+
+  private async claimHere(now: number, limit: number, leaseMs: number): Promise<Job[]> {
     const due = this.db
       .selectFrom('jobs')
       .select('id')
@@ -66,6 +80,27 @@ export class JobsRepo {
     return rows
       .map((r) => ({ id: r.id, kind: r.kind, payload: JSON.parse(r.payload) as Record<string, unknown>, attempts: r.attempts, runAt: r.run_at }))
       .sort((a, b) => a.runAt - b.runAt);
+  }
+
+  /**
+   * Records the outcomes of several finished jobs in one transaction (one durable commit for all):
+   * done ones in a single UPDATE, retries and failures one by one.
+   */
+  async finish(outcomes: ReadonlyArray<JobFinish>, now: number): Promise<void> {
+    if (outcomes.length === 0) return;
+    // In the process-wide group commit: the same commit as the deliveries' status changes.
+    await GroupCommit.of(this.db, this.dialect).run(async (trx) => {
+      const repo = new JobsRepo(trx, this.dialect);
+      const done = outcomes.filter((o) => o.outcome === 'done').map((o) => o.id);
+      if (done.length > 0) {
+        await trx.updateTable('jobs').set({ status: 'done', locked_until: null, updated_at: now }).where('id', 'in', done).execute();
+      }
+      for (const o of outcomes) {
+        if (o.outcome === 'done') continue;
+        if ('retryAt' in o.outcome) await repo.retryLater(o.id, o.outcome.retryAt, o.outcome.error, now);
+        else await repo.fail(o.id, o.outcome.failed, now);
+      }
+    });
   }
 
   async complete(id: string, now: number): Promise<void> {
