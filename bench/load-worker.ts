@@ -1,12 +1,14 @@
 /**
  * The load generator's thread (a node:worker_threads Worker): it owns the bodies and the
- * connections, so sending never waits on the runner's event loop. Started by generator.ts.
+ * connections, so sending never waits on the runner's event loop. Started by generator.ts. Runs
+ * closed-loop load (load.ts) or open-loop paced sends (paced-sender.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { serve } from './ipc.js';
 import { LineBodies, type BodySpec } from './line-bodies.js';
 import { runLoad, type LoadOptions } from './load.js';
+import { runPaced, type PacedOptions } from './paced-sender.js';
 
 export interface WorkerInit {
   origin: string;
@@ -32,6 +34,7 @@ serve(
       return bodies.ready;
     },
     run: (o) => runLoad(pool, bodies, o as LoadOptions),
+    paced: (o) => runPaced(pool, bodies, o as PacedOptions),
     close: async () => {
       await pool.close();
       return null;

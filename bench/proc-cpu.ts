@@ -16,7 +16,7 @@ function read(path: string): string | undefined {
 }
 
 /** utime + stime of one process, in ms. */
-function processCpuMs(pid: string): number | undefined {
+export function processCpuMs(pid: string): number | undefined {
   const stat = read(`/proc/${pid}/stat`);
   if (stat === undefined) return undefined;
   // Fields after "(comm)": state is field 3; utime and stime are fields 14 and 15.
@@ -65,4 +65,39 @@ export function machineTicks(): MachineTicks | undefined {
 export function busyShare(a: MachineTicks | undefined, b: MachineTicks | undefined): number | undefined {
   if (!a || !b || b.total === a.total) return undefined;
   return (b.busy - a.busy) / (b.total - a.total);
+}
+
+/**
+ * CPU ms so far of each PostgreSQL backend connected to `database`, by pid. Summing two
+ * pgBackendCpuMs readings goes wrong when a pool closes an idle connection in between (its time
+ * leaves the sum); `pgCpuBetweenMs` on two of these counts only what each backend did between them.
+ */
+export function pgBackendCpuByPid(database: string): Map<string, number> | undefined {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return undefined;
+  }
+  const out = new Map<string, number>();
+  for (const pid of pids) {
+    const cmd = read(`/proc/${pid}/cmdline`);
+    if (cmd === undefined || !cmd.startsWith('postgres: ')) continue;
+    if (!cmd.replace(/\0/g, ' ').split(/\s+/).includes(database)) continue;
+    const ms = processCpuMs(pid);
+    if (ms !== undefined) out.set(pid, ms);
+  }
+  return out;
+}
+
+/**
+ * CPU ms the backends used between two readings: the growth of those in both, plus all of those
+ * that connected in between. Backends that disconnected in between are not counted (their last
+ * figures are gone), so this is a lower bound — never negative.
+ */
+export function pgCpuBetweenMs(a: Map<string, number> | undefined, b: Map<string, number> | undefined): number | undefined {
+  if (!a || !b) return undefined;
+  let total = 0;
+  for (const [pid, ms] of b) total += ms - (a.get(pid) ?? 0);
+  return total;
 }

@@ -1,9 +1,13 @@
-/** Starts what a scenario loads: the bare node:http server, or a hub on a fresh store. */
+/**
+ * Starts what a scenario loads: the bare node:http server (or its WebSocket variant), or a hub on
+ * a fresh store (or on a store another hub process already uses).
+ */
 import { forkChild, type Child } from './child.js';
 import type { BaselineReady } from './baseline-server.js';
 import type { HubReady, HubStart, HubStats, LineChannelCreds } from './hub-process.js';
+import type { RpcClient } from './ipc.js';
 import type { Target } from './scenario.js';
-import { createBenchDatabase, type StoreKind } from './stores.js';
+import { createBenchDatabase, type BenchDatabase, type StoreKind } from './stores.js';
 
 export interface Running {
   target: Target;
@@ -11,8 +15,13 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-export async function startBaseline(): Promise<Running> {
-  const child = await forkChild(new URL('./baseline-server.js', import.meta.url));
+/**
+ * The bare server: `baseline-server.js`, or with `withWebSocket` `baseline-ws-server.js`, which also
+ * pushes an event per webhook to a WebSocket client (the floor of the webhook → agent loop).
+ */
+export async function startBaseline(o: { withWebSocket?: boolean } = {}): Promise<Running> {
+  const entry = o.withWebSocket ? './baseline-ws-server.js' : './baseline-server.js';
+  const child = await forkChild(new URL(entry, import.meta.url));
   try {
     const ready = await child.rpc.call<BaselineReady>('start');
     return { target: { origin: ready.origin, path: '/webhooks/line/bench', cpu: () => child.rpc.cpu() }, stop: () => child.stop() };
@@ -29,18 +38,38 @@ export interface HubTargetOptions {
   line: LineChannelCreds;
   /** Extra node flags for the hub process (e.g. --cpu-prof). */
   execArgv?: string[];
+  /**
+   * Run on this store, which another hub process already seeded and which the caller drops (a
+   * second hub process on one PostgreSQL database), instead of on a fresh one.
+   */
+  join?: BenchDatabase;
+  /** Where the hub's workers reach "Twilio" (the outbound bench's emulator). */
+  twilioApiUrl?: string;
 }
 
-export async function startHub(o: HubTargetOptions): Promise<Running> {
-  const db = await createBenchDatabase(o.store, o.pgUrl);
+/** A running hub process: what a scenario needs, plus its store and the hub's other requests (hub-process.ts). */
+export interface HubRunning extends Running {
+  db: BenchDatabase;
+  rpc: RpcClient;
+  ready: HubReady;
+}
+
+export async function startHub(o: HubTargetOptions): Promise<HubRunning> {
+  const db = o.join ?? (await createBenchDatabase(o.store, o.pgUrl));
+  const dropDb = async () => {
+    if (!o.join) await db.drop();
+  };
   let child: Child | undefined;
   try {
     child = await forkChild(new URL('./hub-process.js', import.meta.url), o.execArgv);
     const rpc = child.rpc;
-    const start: HubStart = { databaseUrl: db.url, dataDir: db.dataDir, lineApiUrl: o.lineApiUrl, line: o.line };
+    const start: HubStart = { databaseUrl: db.url, dataDir: db.dataDir, lineApiUrl: o.lineApiUrl, line: o.line, ...(o.join ? { join: true } : {}), ...(o.twilioApiUrl ? { twilioApiUrl: o.twilioApiUrl } : {}) };
     const ready = await rpc.call<HubReady>('start', start);
     const c = child;
     return {
+      db,
+      rpc,
+      ready,
       target: {
         origin: ready.origin,
         path: ready.webhookPath,
@@ -50,12 +79,12 @@ export async function startHub(o: HubTargetOptions): Promise<Running> {
       },
       async stop() {
         await c.stop();
-        await db.drop();
+        await dropDb();
       },
     };
   } catch (e) {
     await child?.stop();
-    await db.drop();
+    await dropDb();
     throw e;
   }
 }
