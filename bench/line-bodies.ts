@@ -26,11 +26,18 @@ export interface BodySpec {
 export interface SignedBody {
   body: Buffer;
   signature: string;
+  /** The request's headers; undefined means a LINE webhook's (JSON, X-Line-Signature). */
+  headers?: Record<string, string>;
+}
+
+/** The headers the LINE platform sends with a webhook. */
+export function lineHeaders(signature: string): Record<string, string> {
+  return { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'LineBotWebhook/2.0', 'x-line-signature': signature };
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-function base32(n: number, width: number): string {
+export function base32(n: number, width: number): string {
   let s = '';
   for (let i = 0; i < width; i++) {
     s = CROCKFORD.charAt(n % 32) + s;
@@ -43,51 +50,71 @@ export function lineSignature(channelSecret: string, body: Buffer): string {
   return createHmac('sha256', channelSecret).update(body).digest('base64');
 }
 
-/** A pool of bodies, filled ahead of a timed phase; `take` only falls back to making one if the pool ran dry. */
-export class LineBodies {
+/** What a body pool needs to know of the sender mix. */
+export type PoolSpec = Pick<BodySpec, 'mix' | 'knownSenders' | 'reuse'>;
+
+/**
+ * A pool of signed bodies, filled ahead of a timed phase; `take` only falls back to making one if
+ * the pool ran dry. Subclasses make the k-th body of a provider's shape.
+ */
+export abstract class BodyPool {
   /** Distinguishes this run's ids from any other run's. */
-  private readonly tag = randomBytes(4).toString('hex');
-  private readonly bornMs = Date.now();
+  protected readonly tag = randomBytes(4).toString('hex');
+  protected readonly bornMs = Date.now();
   private made = 0;
   private readonly pool: SignedBody[] = [];
   private head = 0;
   /** Bodies made inside `take` because the pool was empty (their cost fell into a timed phase). */
   madeLate = 0;
 
-  constructor(private readonly spec: BodySpec) {}
+  constructor(private readonly poolSpec: PoolSpec) {}
 
   /** Bodies ready and not yet taken. */
   get ready(): number {
-    return this.spec.reuse ? this.pool.length : this.pool.length - this.head;
+    return this.poolSpec.reuse ? this.pool.length : this.pool.length - this.head;
   }
 
   /** Makes bodies until at least `n` are ready. */
   fill(n: number): void {
-    if (this.head > 0 && !this.spec.reuse) {
+    if (this.head > 0 && !this.poolSpec.reuse) {
       this.pool.splice(0, this.head);
       this.head = 0;
     }
-    while (this.pool.length < n) this.pool.push(this.make());
+    while (this.pool.length < n) this.pool.push(this.next());
   }
 
   take(): SignedBody {
-    if (this.spec.reuse && this.pool.length > 0) return this.pool[this.head++ % this.pool.length]!;
+    if (this.poolSpec.reuse && this.pool.length > 0) return this.pool[this.head++ % this.pool.length]!;
     const b = this.pool[this.head];
     if (b !== undefined) {
       this.pool[this.head++] = EMPTY;
       return b;
     }
     this.madeLate++;
-    return this.make();
+    return this.next();
+  }
+
+  abstract userId(sender: number): string;
+
+  /** The k-th body, from `sender`. */
+  protected abstract make(k: number, sender: number): SignedBody;
+
+  private next(): SignedBody {
+    const k = this.made++;
+    return this.make(k, this.poolSpec.mix === 'known' ? k % this.poolSpec.knownSenders : k);
+  }
+}
+
+export class LineBodies extends BodyPool {
+  constructor(private readonly spec: BodySpec) {
+    super(spec);
   }
 
   userId(sender: number): string {
     return `U${this.tag}${sender.toString(16).padStart(24, '0')}`;
   }
 
-  private make(): SignedBody {
-    const k = this.made++;
-    const sender = this.spec.mix === 'known' ? k % this.spec.knownSenders : k;
+  protected make(k: number, sender: number): SignedBody {
     const now = Date.now();
     const event = {
       type: 'message',

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
-import type { LineBodies } from './line-bodies.js';
+import { lineHeaders, type BodyPool } from './line-bodies.js';
 import { Samples, type LatencySummary } from './samples.js';
 
 export interface LoadOptions {
@@ -35,7 +35,7 @@ export interface LoadResult {
   bodiesMadeLate: number;
 }
 
-export async function runLoad(pool: Pool, bodies: LineBodies, o: LoadOptions): Promise<LoadResult> {
+export async function runLoad(pool: Pool, bodies: BodyPool, o: LoadOptions): Promise<LoadResult> {
   const samples = new Samples();
   const statuses: Record<string, number> = {};
   let sent = 0;
@@ -52,13 +52,13 @@ export async function runLoad(pool: Pool, bodies: LineBodies, o: LoadOptions): P
   async function lane(): Promise<void> {
     while (sent < limit && performance.now() < deadline) {
       sent++;
-      const { body, signature } = bodies.take();
+      const { body, signature, headers } = bodies.take();
       const t0 = performance.now();
       try {
         const res = await pool.request({
           path: o.path,
           method: 'POST',
-          headers: { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'LineBotWebhook/2.0', 'x-line-signature': signature },
+          headers: headers ?? lineHeaders(signature),
           body,
         });
         await res.body.dump();
