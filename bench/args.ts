@@ -6,6 +6,8 @@ export interface BenchOptions {
   warmupS: number;
   connections: number;
   stores: StoreKind[];
+  /** Whose webhooks: LINE's (JSON, X-Line-Signature) and/or Twilio's (form, X-Twilio-Signature). */
+  providers: Array<'line' | 'twilio'>;
   pgUrl: string;
   /** Known-sender set size for the "known senders" mix. */
   knownSenders: number;
@@ -19,6 +21,7 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --warmup S          warm-up seconds before each measurement (default 3)
   --connections N     concurrent keep-alive connections (default 50)
   --store KIND        sqlite | postgres | both (default sqlite)
+  --provider P        line | twilio | both (default both)
   --pg-url URL        PostgreSQL server for --store postgres
                       (default postgres://postgres@127.0.0.1:5432/postgres)
   --cpu-prof DIR      write a V8 CPU profile of each hub process into DIR and print its top functions
@@ -34,6 +37,7 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
     warmupS: 3,
     connections: 50,
     stores: ['sqlite'],
+    providers: ['line', 'twilio'],
     pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
     knownSenders: 100,
     quick: false,
@@ -67,6 +71,13 @@ export function parseArgs(argv: string[]): BenchOptions | 'help' {
         if (v === 'both') o.stores = ['sqlite', 'postgres'];
         else if (v === 'sqlite' || v === 'postgres') o.stores = [v];
         else throw new UsageError(`--store must be sqlite, postgres or both, not ${v}`);
+        break;
+      }
+      case '--provider': {
+        const v = value();
+        if (v === 'both') o.providers = ['line', 'twilio'];
+        else if (v === 'line' || v === 'twilio') o.providers = [v];
+        else throw new UsageError(`--provider must be line, twilio or both, not ${v}`);
         break;
       }
       case '--pg-url':

@@ -6,14 +6,18 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { serve } from './ipc.js';
-import { LineBodies, type BodySpec } from './line-bodies.js';
+import { LineBodies, type BodyPool, type BodySpec } from './line-bodies.js';
 import { runLoad, type LoadOptions } from './load.js';
 import { runPaced, type PacedOptions } from './paced-sender.js';
+import { TwilioBodies, type TwilioBodySpec } from './twilio-bodies.js';
+
+/** Which provider's webhooks to send: LINE's (the default) or Twilio's. */
+export type AnyBodySpec = BodySpec | (TwilioBodySpec & { provider: 'twilio' });
 
 export interface WorkerInit {
   origin: string;
   connections: number;
-  bodies: BodySpec;
+  bodies: AnyBodySpec;
   /** Bodies made before the worker says it is ready. */
   initialBodies: number;
 }
@@ -21,7 +25,7 @@ export interface WorkerInit {
 const port = parentPort;
 if (!port) throw new Error('load-worker.ts runs as a worker thread');
 const init = workerData as WorkerInit;
-const bodies = new LineBodies(init.bodies);
+const bodies: BodyPool = 'provider' in init.bodies ? new TwilioBodies(init.bodies) : new LineBodies(init.bodies);
 bodies.fill(init.initialBodies);
 const pool = new Pool(init.origin, { connections: init.connections, pipelining: 1 });
 

@@ -28,7 +28,7 @@ import { runClosedLoop, type ClosedLoopResult, type OutboundRequest } from './ou
 import { outboundSection, outboundTable, type OutboundRow } from './outbound-report.js';
 import type { Assigned, OutboundState, TwilioSeeded } from './outbound-seed.js';
 import { topFunctions, topPackages } from './profile-top.js';
-import { busyShare, machineTicks, pgBackendCpuMs } from './proc-cpu.js';
+import { busyShare, machineTicks, pgBackendCpuByPid, pgCpuBetweenMs } from './proc-cpu.js';
 import { machineDescription } from './report.js';
 import { RESULTS_FILE, writeSection } from './results-file.js';
 import type { StoreKind } from './stores.js';
@@ -101,11 +101,11 @@ async function load(
       progress(`${label}: warm-up ${o.warmupS} s: ${describe(warm)}`);
     }
     const [t0, e0] = await Promise.all([cpu.target(), cpu.emulator()]);
-    const pg0 = cpu.pgName ? pgBackendCpuMs(cpu.pgName) : undefined;
+    const pg0 = cpu.pgName ? pgBackendCpuByPid(cpu.pgName) : undefined;
     const m0 = machineTicks();
     const measured = await runClosedLoop(pool, { connections: o.connections, durationMs: o.durationS * 1000, make });
     const m1 = machineTicks();
-    const pg1 = cpu.pgName ? pgBackendCpuMs(cpu.pgName) : undefined;
+    const pg1 = cpu.pgName ? pgBackendCpuByPid(cpu.pgName) : undefined;
     const [t1, e1] = await Promise.all([cpu.target(), cpu.emulator()]);
     keep(measured);
     progress(`${label}: measured ${o.durationS} s: ${describe(measured)}, generator loop ${Math.round(measured.generatorElu * 100)} % busy`);
@@ -118,7 +118,7 @@ async function load(
         target: cpuUs(t0, t1),
         emulator: cpuUs(e0, e1),
         targetElu: elu(t0, t1),
-        ...(pg0 !== undefined && pg1 !== undefined ? { pg: (pg1 - pg0) * 1000 } : {}),
+        ...(pg0 !== undefined && pg1 !== undefined ? { pg: (pgCpuBetweenMs(pg0, pg1) ?? 0) * 1000 } : {}),
         ...(busy === undefined ? {} : { machineBusy: busy }),
       },
     };

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool } from 'undici';
 import type { Sent } from './arrival-log.js';
-import type { LineBodies, SignedBody } from './line-bodies.js';
+import type { BodyPool, SignedBody } from './line-bodies.js';
 import { monotonicMs } from './mono-clock.js';
 import { Samples, type LatencySummary } from './samples.js';
 
@@ -64,7 +64,7 @@ export function lineMessageId(body: Buffer): string {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function runPaced(pool: Pool, bodies: LineBodies, o: PacedOptions): Promise<PacedResult> {
+export async function runPaced(pool: Pool, bodies: BodyPool, o: PacedOptions): Promise<PacedResult> {
   const total = scheduledCount(o.durationMs, o.rate);
   // Bodies and their ids are ready before the clock starts: no signing or parsing is timed.
   bodies.fill(total);

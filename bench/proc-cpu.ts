@@ -24,28 +24,6 @@ export function processCpuMs(pid: string): number | undefined {
   return (Number(rest[11]) + Number(rest[12])) * TICK_MS;
 }
 
-/**
- * CPU ms used so far by the PostgreSQL backends connected to `database` (their command line reads
- * "postgres: [cluster: ]user database host(port) state"). Shared server processes (WAL writer, checkpointer)
- * are not counted.
- */
-export function pgBackendCpuMs(database: string): number | undefined {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-  } catch {
-    return undefined;
-  }
-  let total = 0;
-  for (const pid of pids) {
-    const cmd = read(`/proc/${pid}/cmdline`);
-    if (cmd === undefined || !cmd.startsWith('postgres: ')) continue;
-    if (!cmd.replace(/\0/g, ' ').split(/\s+/).includes(database)) continue;
-    total += processCpuMs(pid) ?? 0;
-  }
-  return total;
-}
-
 export interface MachineTicks {
   busy: number;
   total: number;
@@ -68,9 +46,11 @@ export function busyShare(a: MachineTicks | undefined, b: MachineTicks | undefin
 }
 
 /**
- * CPU ms so far of each PostgreSQL backend connected to `database`, by pid. Summing two
- * pgBackendCpuMs readings goes wrong when a pool closes an idle connection in between (its time
- * leaves the sum); `pgCpuBetweenMs` on two of these counts only what each backend did between them.
+ * CPU ms so far of each PostgreSQL backend connected to `database`, by pid (their command line
+ * reads "postgres: [cluster: ]user database host(port) state"; the WAL writer and checkpointer are
+ * not counted). A sum of all backends goes wrong when a pool closes an idle connection between two
+ * readings (its time leaves the sum); `pgCpuBetweenMs` on two of these counts only what each
+ * backend did between them.
  */
 export function pgBackendCpuByPid(database: string): Map<string, number> | undefined {
   let pids: string[];

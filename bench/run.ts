@@ -1,15 +1,18 @@
 /**
- * `npm run bench`: the bare node:http baseline, then the LINE webhook ingest of a real hub with
- * two sender mixes on each store asked for. Prints a progress line per phase and the table, and
- * writes bench/RESULTS.md. Exits 1 if a store check fails (stored ≠ acknowledged).
+ * The ingest benchmark (part of `npm run bench`): the bare node:http baseline, then signed LINE
+ * and Twilio webhooks into a real hub, with two sender mixes, on each store asked for. Prints a
+ * progress line per phase and the table, and writes its section of bench/RESULTS.md. Exits 1 if
+ * a store check fails (stored ≠ acknowledged).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLineEmulator } from '../emulators/line/index.js';
+import { startTwilioEmulator } from '../emulators/twilio/index.js';
 import { parseArgs, USAGE, UsageError } from './args.js';
 import type { LineChannelCreds } from './hub-process.js';
+import type { TwilioSeed, TwilioSeeded } from './outbound-seed.js';
 import type { SenderMix } from './line-bodies.js';
 import { topFunctions, topPackages } from './profile-top.js';
 import { busyShare, machineTicks } from './proc-cpu.js';
@@ -19,9 +22,12 @@ import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.
 import { startBaseline, startHub, type Running } from './targets.js';
 
 const MIXES: Array<{ mix: SenderMix; name: string }> = [
-  { mix: 'known', name: 'LINE ingest, 100 known senders' },
-  { mix: 'new', name: 'LINE ingest, new sender each' },
+  { mix: 'known', name: 'known senders' },
+  { mix: 'new', name: 'new sender each' },
 ];
+
+/** The Twilio account the Twilio scenarios' hub is given (the bodies are signed with its token). */
+const TWILIO = { accountSid: `AC${randomBytes(16).toString('hex')}`, authToken: randomBytes(16).toString('hex'), number: '+14155550100' };
 
 async function main(): Promise<number> {
   const parsed = parseArgs(process.argv.slice(2));
@@ -57,6 +63,9 @@ async function main(): Promise<number> {
   // "LINE" for the hub's workers (profile fetches of new senders): the emulator, in this process.
   const emulator = await startLineEmulator({ rateLimitPerSecond: 1e9 });
   emulator.addChannel({ ...line, botUserId });
+  // "Twilio" for the hub's workers (the automated messages new conversations get).
+  const twilio = await startTwilioEmulator({ rateLimitPerSecond: 1e9 });
+  twilio.addAccount({ accountSid: TWILIO.accountSid, authToken: TWILIO.authToken });
 
   const common = {
     durationS: o.durationS,
@@ -66,11 +75,13 @@ async function main(): Promise<number> {
     bodies: { channelSecret: line.channelSecret, destination: botUserId },
   };
   const results: ScenarioResult[] = [];
-  const run = async (start: () => Promise<Running>, spec: ScenarioSpec) => {
-    progress(`${spec.name}${spec.store ? ` [${spec.store}]` : ''}: starting`);
+  /** `spec` may be a function: what the bodies need (a URL) is known once the target started. */
+  const run = async (start: () => Promise<Running>, specOf: ScenarioSpec | (() => ScenarioSpec)) => {
+    const first = typeof specOf === 'function' ? specOf() : specOf;
+    progress(`${first.name}${first.store ? ` [${first.store}]` : ''}: starting`);
     const running = await start();
     try {
-      results.push(await runScenario(running.target, spec, progress));
+      results.push(await runScenario(running.target, typeof specOf === 'function' ? specOf() : specOf, progress));
     } finally {
       await running.stop();
     }
@@ -81,13 +92,31 @@ async function main(): Promise<number> {
   try {
     await run(startBaseline, { ...common, name: 'bare node:http', mix: 'known', bodies: { ...common.bodies, reuse: true } });
     for (const store of o.stores) {
-      for (const { mix, name } of MIXES) {
-        const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=hub-${store}-${mix}.cpuprofile`] : [];
-        await run(() => startHub({ store, pgUrl: o.pgUrl, lineApiUrl: emulator.baseUrl, line, execArgv }), { ...common, name, store, mix });
+      for (const provider of o.providers) {
+        for (const { mix, name } of MIXES) {
+          const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=hub-${store}-${provider}-${mix}.cpuprofile`] : [];
+          const label = `${provider === 'line' ? 'LINE' : 'Twilio'} ingest, ${mix === 'known' ? `${o.knownSenders} ${name}` : name}`;
+          if (provider === 'line') {
+            await run(() => startHub({ store, pgUrl: o.pgUrl, lineApiUrl: emulator.baseUrl, line, execArgv }), { ...common, name: label, store, mix });
+            continue;
+          }
+          let url = '';
+          await run(
+            async () => {
+              const hub = await startHub({ store, pgUrl: o.pgUrl, lineApiUrl: emulator.baseUrl, twilioApiUrl: twilio.baseUrl, line, execArgv });
+              const seeded = await hub.rpc.call<TwilioSeeded>('seedTwilio', { ...TWILIO, agentIds: [] } satisfies TwilioSeed);
+              url = seeded.webhookUrl;
+              twilio.addNumber({ accountSid: TWILIO.accountSid, number: TWILIO.number, webhookUrl: url, statusCallbackUrl: seeded.statusCallbackUrl });
+              return { ...hub, target: { ...hub.target, path: new URL(url).pathname } };
+            },
+            () => ({ ...common, name: label, store, mix, bodies: { provider: 'twilio', ...TWILIO, businessNumber: TWILIO.number, url } }),
+          );
+        }
       }
     }
   } finally {
     await emulator.close();
+    await twilio.close();
   }
 
   const table = resultsTable(results);

@@ -4,9 +4,10 @@
  */
 import { startGenerator, type Generator } from './generator.js';
 import type { CpuSample } from './ipc.js';
-import type { BodySpec, SenderMix } from './line-bodies.js';
+import type { SenderMix } from './line-bodies.js';
+import type { AnyBodySpec } from './load-worker.js';
 import type { LoadResult } from './load.js';
-import { busyShare, machineTicks, pgBackendCpuMs } from './proc-cpu.js';
+import { busyShare, machineTicks, pgBackendCpuByPid, pgCpuBetweenMs } from './proc-cpu.js';
 import type { StoreKind } from './stores.js';
 
 /** What a scenario needs from the process under load. */
@@ -20,6 +21,9 @@ export interface Target {
   storedMessages?(): Promise<{ messagesIn: number; jobsOpen: number; jobsDone: number }>;
 }
 
+/** A provider's body spec without the sender mix (the scenario sets it). */
+type BodiesOf<T> = T extends unknown ? Omit<T, 'mix' | 'knownSenders'> : never;
+
 export interface ScenarioSpec {
   name: string;
   store?: StoreKind;
@@ -28,7 +32,7 @@ export interface ScenarioSpec {
   warmupS: number;
   connections: number;
   knownSenders: number;
-  bodies: Omit<BodySpec, 'mix' | 'knownSenders'>;
+  bodies: BodiesOf<AnyBodySpec>;
 }
 
 export interface ScenarioResult {
@@ -72,7 +76,7 @@ export async function runScenario(target: Target, s: ScenarioSpec, progress: Pro
   const gen: Generator = await startGenerator({
     origin: target.origin,
     connections: s.connections,
-    bodies: { ...s.bodies, mix: s.mix, knownSenders: s.knownSenders },
+    bodies: { ...s.bodies, mix: s.mix, knownSenders: s.knownSenders } as AnyBodySpec,
     initialBodies: s.bodies.reuse ? 20_000 : s.knownSenders + Math.ceil(s.warmupS * 5_000),
   });
   try {
@@ -94,11 +98,11 @@ export async function runScenario(target: Target, s: ScenarioSpec, progress: Pro
     if (!s.bodies.reuse) await gen.fill(Math.ceil(warmRate * s.durationS * 3) + 2_000);
 
     const cpu0 = await target.cpu();
-    const db0 = target.pgName ? pgBackendCpuMs(target.pgName) : undefined;
+    const db0 = target.pgName ? pgBackendCpuByPid(target.pgName) : undefined;
     const m0 = machineTicks();
     const measured = await gen.run({ path: target.path, connections: s.connections, durationMs: s.durationS * 1000 });
     const m1 = machineTicks();
-    const db1 = target.pgName ? pgBackendCpuMs(target.pgName) : undefined;
+    const db1 = target.pgName ? pgBackendCpuByPid(target.pgName) : undefined;
     const cpu1 = await target.cpu();
     acked += measured.ok;
     progress(`${label}: measured ${s.durationS} s: ${describe(measured)}`);
@@ -113,7 +117,8 @@ export async function runScenario(target: Target, s: ScenarioSpec, progress: Pro
       targetElu: eluBetween(cpu0, cpu1),
       acked,
     };
-    if (db0 !== undefined && db1 !== undefined) result.dbCpuUsPerMsg = per((db1 - db0) * 1000);
+    const dbMs = pgCpuBetweenMs(db0, db1);
+    if (dbMs !== undefined) result.dbCpuUsPerMsg = per(dbMs * 1000);
     const busy = busyShare(m0, m1);
     if (busy !== undefined) result.machineBusy = busy;
     const systemShare = (cpu1.systemUs - cpu0.systemUs) / Math.max(1, cpu1.userUs + cpu1.systemUs - cpu0.userUs - cpu0.systemUs);
