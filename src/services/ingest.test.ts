@@ -49,7 +49,7 @@ function realResolveRoute(f: Pick<Fixture, 'routing' | 'store'>): ResolveRoute {
   };
 }
 
-function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: number } = {}): IngestService {
+function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: number; lanes?: number } = {}): IngestService {
   const lines = f.logLines;
   const log = createLogger(
     'trace',
@@ -74,6 +74,8 @@ function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: numb
     resolveRoute: o.resolveRoute ?? realResolveRoute(f),
     onJobs: () => f.jobsPokes.n++,
     ...(o.maxBatch ? { maxBatch: o.maxBatch } : {}),
+    // One lane unless a test says otherwise: batch counts are then exact.
+    lanes: o.lanes ?? 1,
   });
 }
 
@@ -450,5 +452,19 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
     expect(await repo.applyStatuses([{ messageId: msg.id, expected: 'sent', status: 'delivered' }], f.clock.now())).toEqual([]);
     const [written] = await repo.applyStatuses([{ messageId: msg.id, expected: 'sending', status: 'delivered' }], f.clock.now());
     expect(written?.status).toBe('delivered');
+  });
+
+  it('with several lanes, batches commit side by side and each customer\'s messages keep their order', async () => {
+    const acc = await account(f, true);
+    const ingest = ingestFor(f, { lanes: 4, maxBatch: 8 });
+    const customers = Array.from({ length: 12 }, (_, i) => `Klane${i}`);
+    const sends: Array<Promise<void>> = [];
+    for (let k = 1; k <= 5; k++) for (const u of customers) sends.push(ingest.submit(acc, [textEvent(u, `${u} #${k}`)]));
+    await Promise.all(sends);
+    expect(await count(f.store, 'conversations')).toBe(12);
+    for (const u of customers) {
+      const conv = await conversationOf(f.store, acc.id, u);
+      expect(await transcript(f.store, conv.id)).toEqual([1, 2, 3, 4, 5].map((k) => `${k}:${u} #${k}`));
+    }
   });
 });

@@ -128,14 +128,14 @@ export function verifyTwilioWebhook(
       datas = sorted === inOrder ? [sorted] : [sorted, inOrder];
     }
 
-    let match = false;
+    // Each comparison is constant-time; stopping at the first match tells a caller only that the
+    // signature it already holds is valid. A forged one is still checked against every variant.
     for (const candidate of urlVariants(webhook.url)) {
       for (const data of datas) {
-        // No early exit: every variant is computed and compared in constant time.
-        if (equalText(header, twilioSignature(token, candidate, data))) match = true;
+        if (equalText(header, twilioSignature(token, candidate, data))) return { ok: true };
       }
     }
-    return match ? { ok: true } : reject('X-Twilio-Signature does not match the URL, the parameters and the auth token');
+    return reject('X-Twilio-Signature does not match the URL, the parameters and the auth token');
   } catch (err) {
     return reject(`signature check failed: ${err instanceof Error ? err.message : String(err)}`);
   }
