@@ -58,6 +58,9 @@ export interface HubStats {
   /** Jobs not finished yet (profile fetches the workers still owe). */
   jobsOpen: number;
   jobsDone: number;
+  /** Group commits the ingest made, and the webhooks they held (from the hub's own metrics). */
+  ingestBatches: number;
+  ingestWebhooks: number;
 }
 
 let hub: Hub | undefined;
@@ -127,7 +130,11 @@ async function stats(): Promise<HubStats> {
     .executeTakeFirstOrThrow();
   const jobs = await db.selectFrom('jobs').select(['status', sql<number>`count(*)`.as('n')]).groupBy('status').execute();
   const count = (pred: (s: string) => boolean) => jobs.filter((j) => pred(j.status)).reduce((a, j) => a + Number(j.n), 0);
+  const batches = (await hub.metrics.ingestBatchSize.get()).values;
+  const of = (name: string) => batches.find((v) => v.metricName === name)?.value ?? 0;
   return {
+    ingestBatches: of('switchboard_ingest_batch_size_count'),
+    ingestWebhooks: of('switchboard_ingest_batch_size_sum'),
     messagesIn: Number(messages.n),
     jobsOpen: count((s) => s === 'pending' || s === 'running'),
     jobsDone: count((s) => s === 'done'),

@@ -18,7 +18,7 @@ export interface Target {
   /** PostgreSQL database whose server processes count as the store's CPU. */
   pgName?: string;
   /** Customer messages in the store; undefined for the bare server. */
-  storedMessages?(): Promise<{ messagesIn: number; jobsOpen: number; jobsDone: number }>;
+  storedMessages?(): Promise<{ messagesIn: number; jobsOpen: number; jobsDone: number; ingestBatches?: number; ingestWebhooks?: number }>;
 }
 
 /** A provider's body spec without the sender mix (the scenario sets it). */
@@ -53,6 +53,8 @@ export interface ScenarioResult {
   acked: number;
   stored?: number;
   jobsOpen?: number;
+  /** Webhooks per group commit during the measured run. */
+  webhooksPerCommit?: number;
 }
 
 export type Progress = (line: string) => void;
@@ -97,6 +99,7 @@ export async function runScenario(target: Target, s: ScenarioSpec, progress: Pro
     // made now so no signing is timed.
     if (!s.bodies.reuse) await gen.fill(Math.ceil(warmRate * s.durationS * 3) + 2_000);
 
+    const before = await target.storedMessages?.();
     const cpu0 = await target.cpu();
     const db0 = target.pgName ? pgBackendCpuByPid(target.pgName) : undefined;
     const m0 = machineTicks();
@@ -130,10 +133,15 @@ export async function runScenario(target: Target, s: ScenarioSpec, progress: Pro
     );
     if (target.storedMessages) {
       const st = await target.storedMessages();
+      const commits = (st.ingestBatches ?? 0) - (before?.ingestBatches ?? 0);
+      if (commits > 0) result.webhooksPerCommit = ((st.ingestWebhooks ?? 0) - (before?.ingestWebhooks ?? 0)) / commits;
       result.stored = st.messagesIn;
       result.jobsOpen = st.jobsOpen;
       const verdict = st.messagesIn === acked ? 'ok' : 'MISMATCH';
-      progress(`${label}: stored ${fmt(st.messagesIn)} of ${fmt(acked)} acknowledged (${verdict}); ${fmt(st.jobsOpen)} jobs still open, ${fmt(st.jobsDone)} done`);
+      progress(
+        `${label}: stored ${fmt(st.messagesIn)} of ${fmt(acked)} acknowledged (${verdict}); ${fmt(st.jobsOpen)} jobs still open, ${fmt(st.jobsDone)} done` +
+          (result.webhooksPerCommit === undefined ? '' : `; ${result.webhooksPerCommit.toFixed(1)} webhooks per commit`),
+      );
     }
     if (measured.bodiesMadeLate > 0) progress(`${label}: note: ${measured.bodiesMadeLate} bodies were signed during the measured run (pool ran dry)`);
     return result;

@@ -175,31 +175,29 @@ export class IngestService {
             p.reject(e);
             continue;
           }
-          this.committed(alone, [p]);
+          await this.committed(alone, [p]);
         }
         continue;
       }
-      this.committed(effects, batch);
+      // The next batch gathers while this one reaches the disk (off the event loop on SQLite):
+      // fewer, larger commits, each writing its pages once for many webhooks.
+      await this.committed(effects, batch);
     }
     lane.flushing = false;
   }
 
-  /**
-   * Committed: agents may see it now; the webhooks are acknowledged once the commit is on disk.
-   * The next batch does not wait for the disk (on SQLite the flush runs off the event loop).
-   */
-  private committed(effects: Effects, batch: Pending[]): void {
+  /** Committed: agents may see it now; the webhooks are acknowledged once the commit is on disk. */
+  private async committed(effects: Effects, batch: Pending[]): Promise<void> {
     this.after(effects, batch);
-    this.deps.store.durable().then(
-      () => {
-        for (const p of batch) p.resolve();
-      },
-      (err: unknown) => {
-        // Stored but maybe not on disk: refuse, and the provider's retry is stored once (dedupe).
-        this.deps.log.error({ err }, 'flushing the store to disk failed');
-        for (const p of batch) p.reject(err);
-      },
-    );
+    try {
+      await this.deps.store.durable();
+    } catch (err) {
+      // Stored but maybe not on disk: refuse, and the provider's retry is stored once (dedupe).
+      this.deps.log.error({ err }, 'flushing the store to disk failed');
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    for (const p of batch) p.resolve();
   }
 
   /** After a commit: metrics, wake the workers, tell the agents. Never throws (the data is stored). */
