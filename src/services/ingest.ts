@@ -156,7 +156,18 @@ export class IngestService {
   }
 
   private async flush(lane: Lane): Promise<void> {
-    while (lane.queue.length > 0) {
+    // At most one commit on its way to the disk while the next one is written: the next batch
+    // gathers meanwhile (fewer, larger commits, each writing its pages once for many webhooks),
+    // and a webhook never waits behind more than one flush (off the event loop on SQLite).
+    let flushing: Promise<void> | undefined;
+    for (;;) {
+      if (lane.queue.length === 0) {
+        if (!flushing) break;
+        // Webhooks that arrive meanwhile are this loop's to commit (the lane is still flushing).
+        await flushing;
+        flushing = undefined;
+        continue;
+      }
       const batch = lane.queue.splice(0, this.deps.maxBatch ?? 256);
       let effects: Effects;
       try {
@@ -179,9 +190,9 @@ export class IngestService {
         }
         continue;
       }
-      // The next batch gathers while this one reaches the disk (off the event loop on SQLite):
-      // fewer, larger commits, each writing its pages once for many webhooks.
-      await this.committed(effects, batch);
+      const previous = flushing;
+      flushing = this.committed(effects, batch);
+      await previous;
     }
     lane.flushing = false;
   }
