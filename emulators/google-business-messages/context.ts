@@ -1,5 +1,6 @@
 /** What every route shares: the emulator's state and per-request bookkeeping. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestMeta } from '../shared/http.js';
 import { invalidArgument } from './errors.js';
 import type { FaultList } from './faults.js';
 import type { CustomerMediaStore } from './media.js';
@@ -56,16 +57,7 @@ export interface RequestMeta {
   validationErrors?: FieldViolation[];
 }
 
-const metas = new WeakMap<FastifyRequest, RequestMeta>();
-
-export function meta(req: FastifyRequest): RequestMeta {
-  let m = metas.get(req);
-  if (m === undefined) {
-    m = {};
-    metas.set(req, m);
-  }
-  return m;
-}
+export const meta: (req: FastifyRequest) => RequestMeta = requestMeta<RequestMeta>(() => ({}));
 
 /** The authorized partner; the auth hook guarantees one on API routes. */
 export function partnerOf(req: FastifyRequest): string {

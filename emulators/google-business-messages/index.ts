@@ -2,7 +2,7 @@
  * Google's Business Messages emulator: the Business Messages API, Google's OAuth token endpoint and
  * the customer's phone, locally, for the hub, the official `businessmessages` client, and people.
  */
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/http.js';
 import { registerAgent, setAgentWebhook } from './agents.js';
 import { Timers, type EmulatorContext } from './context.js';
 import { createCustomer } from './customer.js';
@@ -82,10 +82,7 @@ export async function startGbmEmulator(opts: GbmEmulatorOptions = {}): Promise<G
   };
   const app = buildApp(ctx, opts.logger ?? false);
   ctx.sender.log = app.log;
-  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
-  const addr = app.server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  ctx.baseUrl = `http://${host}:${addr.port}`;
+  ctx.baseUrl = await listen(app, opts.host, opts.port);
   ctx.tokenUrl = `${ctx.baseUrl}/token`;
 
   return {

@@ -1,6 +1,7 @@
 /** /_emulator/*: the programmatic API over HTTP, for the CLI demo and the browser page. No auth: bind to localhost. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { faultBodySchema, parseBody, registerFaultRoutes } from '../shared/admin.js';
 import { registerAgent, setAgentWebhook } from './agents.js';
 import type { EmulatorContext } from './context.js';
 import { conversationIdForName } from './ids.js';
@@ -33,28 +34,8 @@ const statusBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing'), isTyping: z.boolean() }),
   z.object({ type: z.literal('liveAgent') }),
 ]);
-const faultBody = z.object({
-  method: z.string().optional(),
-  path: z.string().startsWith('/').optional(),
-  pathRegex: z.string().optional(),
-  status: z.number().int().min(100).max(599),
-  body: z.unknown().optional(),
-  times: z.number().int().positive().optional(),
-  retryAfterSec: z.number().int().nonnegative().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-});
 
 type ConversationParams = { Params: { conversationId: string } };
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | undefined {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  void reply.code(400).send({
-    message: 'invalid request',
-    details: r.error.issues.map((i) => ({ message: i.message, property: i.path.join('.') })),
-  });
-  return undefined;
-}
 
 function conversationSummary(c: ConversationRecord): Record<string, unknown> {
   const lastTyping = c.events.filter((e) => e.eventType === 'TYPING_STARTED' || e.eventType === 'TYPING_STOPPED').at(-1);
@@ -96,7 +77,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.get('/_emulator/agents', async () => state.listAgents().map((a) => agentSummary(ctx, a)));
 
   app.post('/_emulator/agents', async (req, reply) => {
-    const body = parse(agentBody, req.body, reply);
+    const body = parseBody(agentBody, req.body, reply);
     if (body === undefined) return reply;
     const { serviceAccount } = registerAgent(ctx, body);
     return reply.code(201).send({ ...agentSummary(ctx, state.requireAgent(body.agentId)), serviceAccount });
@@ -109,14 +90,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.put<{ Params: { agentId: string } }>('/_emulator/agents/:agentId/webhook', async (req, reply) => {
-    const body = parse(z.object({ url: z.url() }), req.body, reply);
+    const body = parseBody(z.object({ url: z.url() }), req.body, reply);
     if (body === undefined) return reply;
     if (state.agent(req.params.agentId) === undefined) return unknownAgent(reply, req.params.agentId);
     return setAgentWebhook(ctx, req.params.agentId, body.url);
   });
 
   app.post<{ Params: { agentId: string } }>('/_emulator/agents/:agentId/customers', async (req, reply) => {
-    const body = parse(customerBody, req.body, reply);
+    const body = parseBody(customerBody, req.body, reply);
     if (body === undefined) return reply;
     const { agentId } = req.params;
     if (state.agent(agentId) === undefined) return unknownAgent(reply, agentId);
@@ -126,14 +107,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post<ConversationParams>('/_emulator/conversations/:conversationId/messages', async (req, reply) => {
-    const body = parse(messageBody, req.body, reply);
+    const body = parseBody(messageBody, req.body, reply);
     if (body === undefined) return reply;
     const c = customerOf(req.params.conversationId);
     return c === undefined ? unknownConversation(reply, req.params.conversationId) : sendAs(c, body);
   });
 
   app.post<ConversationParams>('/_emulator/conversations/:conversationId/status', async (req, reply) => {
-    const body = parse(statusBody, req.body, reply);
+    const body = parseBody(statusBody, req.body, reply);
     if (body === undefined) return reply;
     const c = customerOf(req.params.conversationId);
     if (c === undefined) return unknownConversation(reply, req.params.conversationId);
@@ -141,7 +122,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post<ConversationParams>('/_emulator/conversations/:conversationId/read', async (req, reply) => {
-    const body = parse(z.object({ messageId: z.string().min(1) }), req.body, reply);
+    const body = parseBody(z.object({ messageId: z.string().min(1) }), req.body, reply);
     if (body === undefined) return reply;
     const c = customerOf(req.params.conversationId);
     if (c === undefined) return unknownConversation(reply, req.params.conversationId);
@@ -162,25 +143,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
 
   app.get('/_emulator/requests', async () => ctx.recorded);
 
-  app.get('/_emulator/faults', async () => ctx.faults.list().map((f) => ({ ...f, path: String(f.path) })));
-
-  app.post('/_emulator/faults', async (req, reply) => {
-    const body = parse(faultBody, req.body, reply);
-    if (body === undefined) return reply;
-    const { pathRegex, path, ...rest } = body;
-    let matcher: string | RegExp | undefined = path;
-    try {
-      if (pathRegex !== undefined) matcher = new RegExp(pathRegex);
-    } catch {
-      return reply.code(400).send({ message: 'pathRegex is not a valid regular expression' });
-    }
-    if (matcher === undefined) return reply.code(400).send({ message: 'path or pathRegex is required' });
-    ctx.faults.add({ ...rest, path: matcher });
-    return reply.code(201).send({});
-  });
-
-  app.delete('/_emulator/faults', async () => {
-    ctx.faults.clear();
-    return {};
+  registerFaultRoutes(app, {
+    faults: ctx.faults,
+    schema: faultBodySchema,
+    missingPathMessage: 'path or pathRegex is required',
+    okBody: {},
   });
 }

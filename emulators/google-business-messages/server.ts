@@ -3,8 +3,10 @@
  * access-token check (401 UNAUTHENTICATED), the scope check (403), then its route; /token passes
  * the fault check only. Both are recorded with their status.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { answerFault } from '../shared/faults.js';
+import { createFastify, parseJsonStrictly, pathOf, redactedHeaders, serveCustomerPage } from '../shared/http.js';
 import { meta, type EmulatorContext } from './context.js';
 import { defaultFaultBody, errorInfo, GBM_ERRORS, googleError, unauthenticated } from './errors.js';
 import { coversBusinessMessages } from './oauth.js';
@@ -18,11 +20,6 @@ const BODY_LIMIT = 16 * 1024 * 1024;
 const UI_CSP = "default-src 'self'; img-src * data: blob:; script-src 'unsafe-inline'; style-src 'unsafe-inline'";
 const WWW_AUTHENTICATE = 'Bearer realm="https://accounts.google.com/", error="invalid_token"';
 
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
-
 export const isApiPath = (path: string): boolean => path.startsWith('/v1/');
 const isRecorded = (path: string): boolean => isApiPath(path) || path === TOKEN_PATH;
 
@@ -33,15 +30,6 @@ function accessToken(req: FastifyRequest): string | undefined {
   const q = req.query as Record<string, unknown> | undefined;
   const t = q?.['access_token'] ?? q?.['oauth_token'];
   return typeof t === 'string' && t !== '' ? t : undefined;
-}
-
-function redactedHeaders(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k] = k === 'authorization' ? 'Bearer <redacted>' : Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
 
 function redactedQuery(query: unknown): Record<string, string> {
@@ -58,32 +46,10 @@ function recordedBody(path: string, body: unknown): unknown {
   return assertion === undefined ? rest : { ...rest, assertion: '<redacted>' };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
-}
-
-/** A pino Logger makes Fastify's logger generic `Logger`; routes only need the base logger type. */
-function createFastify(logger: Logger | false): FastifyInstance {
-  const common = { bodyLimit: BODY_LIMIT, forceCloseConnections: true };
-  return logger === false ? Fastify({ ...common, logger: false }) : (Fastify({ ...common, loggerInstance: logger }) as unknown as FastifyInstance);
-}
-
 export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyInstance {
-  const app = createFastify(logger);
+  const app = createFastify(logger, { bodyLimit: BODY_LIMIT, forceCloseConnections: true });
 
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text) as unknown);
-    } catch {
-      done(Object.assign(new Error(GBM_ERRORS.invalidJson), { statusCode: 400 }), undefined);
-    }
-  });
+  parseJsonStrictly(app, GBM_ERRORS.invalidJson);
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(typeof body === 'string' ? body : body.toString('utf8'))));
   });
@@ -110,11 +76,7 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
     const path = pathOf(req.url);
     if (!isRecorded(path)) return undefined;
     const fault = ctx.faults.take(req.method, path);
-    if (fault !== undefined) {
-      if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs, ctx.sender.signal);
-      if (fault.retryAfterSec !== undefined) void reply.header('retry-after', String(fault.retryAfterSec));
-      return reply.code(fault.status).send(fault.body ?? defaultFaultBody(fault.status));
-    }
+    if (fault !== undefined) return answerFault(reply, fault, defaultFaultBody, ctx.sender.signal);
     if (!isApiPath(path)) return undefined;
     const m = meta(req);
     if (m.token === undefined) {
@@ -140,7 +102,7 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
       path,
       query: redactedQuery(req.query),
       ...(m.token === undefined ? {} : { partnerId: m.token.partnerId }),
-      headers: redactedHeaders(req),
+      headers: redactedHeaders(req, 'Bearer <redacted>'),
       body: recordedBody(path, req.body),
       status: reply.statusCode,
       ...(m.validationErrors === undefined ? {} : { validationErrors: m.validationErrors }),
@@ -152,8 +114,6 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
   registerApiRoutes(app, ctx);
   registerMediaRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
-  for (const path of ['/', '/_emulator/ui']) {
-    app.get(path, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', UI_CSP).send(UI_HTML));
-  }
+  serveCustomerPage(app, UI_HTML, UI_CSP);
   return app;
 }

@@ -1,5 +1,6 @@
 /** The emulator's public shapes. Other code (hub tests, the CLI demo) depends on these names. */
 import type { Logger } from 'pino';
+import type { FaultSpecBase } from '../shared/faults.js';
 
 export interface GbmEmulatorOptions {
   /** Default 127.0.0.1. */
@@ -90,19 +91,11 @@ export interface RecordedRequest {
   validationErrors?: FieldViolation[];
 }
 
-export interface FaultSpec {
-  method?: string;
-  /** Exact path (no query string), or a RegExp tested against it. Matches /v1/* and /token. */
-  path: string | RegExp;
-  status: number;
-  /** Default: a Google error body for the status (429 → RESOURCE_EXHAUSTED, …). */
-  body?: unknown;
-  /** Default 1; Infinity for every matching call until clearFaults(). */
-  times?: number;
-  retryAfterSec?: number;
-  /** Hang this long before answering. */
-  delayMs?: number;
-}
+/**
+ * An injected fault (method?, path, status, body?, times?, retryAfterSec?, delayMs?), matching
+ * /v1/* and /token; its default body is Google's error for the status (429 → RESOURCE_EXHAUSTED, …).
+ */
+export type FaultSpec = FaultSpecBase;
 
 export interface WebhookDelivery {
   /** Status of the last attempt; 0 when the connection failed, or no webhook URL is set. */

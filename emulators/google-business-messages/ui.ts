@@ -3,10 +3,12 @@
  * a name, chat, send an image, tap suggestions, request a live agent, and watch what the business
  * sends (messages, typing, representatives joining, receipts). Static; all text goes through textContent.
  */
-export const UI_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Business Messages emulator</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
+import { customerPage } from '../shared/ui.js';
+
+export const UI_HTML = customerPage({
+  title: 'Business Messages emulator',
+  heading: "Google's Business Messages emulator: play a customer",
+  css: `
 body{font-family:system-ui,sans-serif;margin:0;background:#f1f3f4;color:#202124}
 header{background:#1a73e8;color:#fff;padding:.6rem 1rem;font-weight:600}
 main{max-width:44rem;margin:1rem auto;padding:0 1rem}
@@ -20,9 +22,8 @@ input,select,button{font:inherit;padding:.3rem .5rem;margin:.15rem}
 .bubble img{max-width:14rem;display:block;border-radius:8px}.card{border:1px solid #dadce0;border-radius:8px;padding:.4rem;margin:.2rem 0;background:#fff;color:#202124}
 .chips button{border:1px solid #1a73e8;color:#1a73e8;background:#fff;border-radius:16px;font-size:.8rem}
 #status{font-size:.8rem;color:#5f6368;min-height:1.2em}
-</style></head><body>
-<header>Google's Business Messages emulator: play a customer</header>
-<main>
+`,
+  body: `
 <fieldset><legend>Agent and customer</legend>
 <select id="agent"></select>
 <input id="name" placeholder="Customer name" maxlength="100">
@@ -36,21 +37,12 @@ input,select,button{font:inherit;padding:.3rem .5rem;margin:.15rem}
 <div id="log"></div>
 <fieldset><input id="text" placeholder="Message" style="width:60%"><button id="send">Send</button>
 <input id="file" type="file" accept="image/*"></fieldset>
-<div id="status"></div>
-</main>
-<script>
-"use strict";
-const $ = (id) => document.getElementById(id);
+`,
+  state: `
 let current = null; // conversationId
 let typing = false; let typingTimer = null; let shown = "";
-function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
-function status(t) { $("status").textContent = t; }
-async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data.message || res.status);
-  return data;
-}
+`,
+  script: `
 async function loadAgents() {
   const list = await api("GET", "/_emulator/agents");
   const sel = $("agent"); const keep = sel.value; sel.textContent = "";
@@ -156,7 +148,6 @@ $("addAgent").onclick = async () => {
     await loadAgents(); $("agent").value = body.agentId; status(note);
   } catch (e) { status(String(e.message)); }
 };
-loadAgents().catch((e) => status(String(e.message)));
-setInterval(() => { refresh().catch(() => {}); }, 1000);
-</script></body></html>
-`;
+`,
+  load: 'loadAgents',
+});

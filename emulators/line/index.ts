@@ -1,5 +1,5 @@
 /** LINE Messaging API emulator: a local LINE platform for the hub, the official SDK, and people. */
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/http.js';
 import { getMessagingValidator, type EmulatorContext } from './context.js';
 import { createCustomer } from './customer.js';
 import { FaultList, RateLimiter } from './faults.js';
@@ -53,12 +53,10 @@ export async function startLineEmulator(opts: LineEmulatorOptions = {}): Promise
   };
   const app = buildApp(ctx, opts.logger ?? false);
   ctx.sender.log = app.log;
-  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
-  const addr = app.server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const baseUrl = await listen(app, opts.host, opts.port);
 
   return {
-    baseUrl: `http://${host}:${addr.port}`,
+    baseUrl,
     addChannel(c) {
       state.addChannel(c);
     },

@@ -1,6 +1,7 @@
 /** /_emulator/*: the programmatic API over HTTP, for the CLI demo and the browser page. No auth: bind to localhost. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { faultBodySchema, parseBody, registerFaultRoutes } from '../shared/admin.js';
 import type { EmulatorContext } from './context.js';
 import { userIdForName } from './ids.js';
 import type { ChannelRecord, CustomerRecord } from './state.js';
@@ -41,28 +42,8 @@ const eventBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('postback'), data: z.string() }),
   z.object({ type: z.literal('unsend'), messageId: z.string().min(1) }),
 ]);
-const faultBody = z.object({
-  method: z.string().optional(),
-  path: z.string().startsWith('/').optional(),
-  pathRegex: z.string().optional(),
-  status: z.number().int().min(100).max(599),
-  body: z.unknown().optional(),
-  times: z.number().int().positive().optional(),
-  retryAfterSec: z.number().int().nonnegative().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-});
 
 type CustomerParams = { Params: { channelId: string; userId: string } };
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | undefined {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  void reply.code(400).send({
-    message: 'invalid request',
-    details: r.error.issues.map((i) => ({ message: i.message, property: i.path.join('.') })),
-  });
-  return undefined;
-}
 
 function customerSummary(c: CustomerRecord, now: number): Record<string, unknown> {
   return { userId: c.userId, ...c.profile, following: c.following, loading: c.loadingUntil > now };
@@ -103,13 +84,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.get('/_emulator/channels', async () => state.listChannels().map((ch) => channelSummary(ch, state.now())));
 
   app.post('/_emulator/channels', async (req, reply) => {
-    const body = parse(channelBody, req.body, reply);
+    const body = parseBody(channelBody, req.body, reply);
     if (body === undefined) return reply;
     return reply.code(201).send(channelSummary(state.addChannel(body), state.now()));
   });
 
   app.put<{ Params: { channelId: string } }>('/_emulator/channels/:channelId/webhook', async (req, reply) => {
-    const body = parse(z.object({ url: z.url() }), req.body, reply);
+    const body = parseBody(z.object({ url: z.url() }), req.body, reply);
     if (body === undefined) return reply;
     const ch = state.channel(req.params.channelId);
     if (ch === undefined) return unknownChannel(reply, req.params.channelId);
@@ -118,7 +99,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post<{ Params: { channelId: string } }>('/_emulator/channels/:channelId/customers', async (req, reply) => {
-    const body = parse(customerBody, req.body, reply);
+    const body = parseBody(customerBody, req.body, reply);
     if (body === undefined) return reply;
     const { channelId } = req.params;
     if (state.channel(channelId) === undefined) return unknownChannel(reply, channelId);
@@ -128,14 +109,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post<CustomerParams>('/_emulator/channels/:channelId/customers/:userId/messages', async (req, reply) => {
-    const body = parse(messageBody, req.body, reply);
+    const body = parseBody(messageBody, req.body, reply);
     if (body === undefined) return reply;
     if (state.channel(req.params.channelId) === undefined) return unknownChannel(reply, req.params.channelId);
     return sendAs(ctx.customer(req.params.channelId, req.params.userId), body);
   });
 
   app.post<CustomerParams>('/_emulator/channels/:channelId/customers/:userId/events', async (req, reply) => {
-    const body = parse(eventBody, req.body, reply);
+    const body = parseBody(eventBody, req.body, reply);
     if (body === undefined) return reply;
     if (state.channel(req.params.channelId) === undefined) return unknownChannel(reply, req.params.channelId);
     const c = ctx.customer(req.params.channelId, req.params.userId);
@@ -162,25 +143,10 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
 
   app.get('/_emulator/requests', async () => ctx.recorded);
 
-  app.get('/_emulator/faults', async () => ctx.faults.list().map((f) => ({ ...f, path: String(f.path) })));
-
-  app.post('/_emulator/faults', async (req, reply) => {
-    const body = parse(faultBody, req.body, reply);
-    if (body === undefined) return reply;
-    const { pathRegex, path, ...rest } = body;
-    let matcher: string | RegExp | undefined = path;
-    try {
-      if (pathRegex !== undefined) matcher = new RegExp(pathRegex);
-    } catch {
-      return reply.code(400).send({ message: 'pathRegex is not a valid regular expression' });
-    }
-    if (matcher === undefined) return reply.code(400).send({ message: 'path or pathRegex is required' });
-    ctx.faults.add({ ...rest, path: matcher });
-    return reply.code(201).send({});
-  });
-
-  app.delete('/_emulator/faults', async () => {
-    ctx.faults.clear();
-    return {};
+  registerFaultRoutes(app, {
+    faults: ctx.faults,
+    schema: faultBodySchema,
+    missingPathMessage: 'path or pathRegex is required',
+    okBody: {},
   });
 }

@@ -2,8 +2,10 @@
  * The Fastify app. Every API call (/v2/*, /v3/*) passes, in order: an injected fault if one matches,
  * the Bearer token check, the per-channel rate limit, then its route; each is recorded with its status.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { answerFault } from '../shared/faults.js';
+import { createFastify, parseJsonStrictly, pathOf, redactedHeaders, serveCustomerPage } from '../shared/http.js';
 import { meta, notFound, setMeta, type EmulatorContext } from './context.js';
 import { defaultFaultBody, LINE_ERRORS } from './errors.js';
 import { newRequestId } from './ids.js';
@@ -16,11 +18,6 @@ import { UI_HTML } from './ui.js';
 const BODY_LIMIT = 30 * 1024 * 1024;
 const UI_CSP = "default-src 'self'; img-src * data: blob:; script-src 'unsafe-inline'; style-src 'unsafe-inline'";
 
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
-
 export function isApiPath(path: string): boolean {
   return path.startsWith('/v2/') || path.startsWith('/v3/');
 }
@@ -30,36 +27,10 @@ function bearer(req: FastifyRequest): string | undefined {
   return m?.[1]?.trim();
 }
 
-function redactedHeaders(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k] = k === 'authorization' ? 'Bearer <redacted>' : Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A pino Logger makes Fastify's logger generic `Logger`; routes only need the base logger type. */
-function createFastify(logger: Logger | false): FastifyInstance {
-  const common = { bodyLimit: BODY_LIMIT };
-  return logger === false ? Fastify({ ...common, logger: false }) : (Fastify({ ...common, loggerInstance: logger }) as unknown as FastifyInstance);
-}
-
 export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyInstance {
-  const app = createFastify(logger);
+  const app = createFastify(logger, { bodyLimit: BODY_LIMIT });
 
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text) as unknown);
-    } catch {
-      done(Object.assign(new Error(LINE_ERRORS.invalidJson), { statusCode: 400 }), undefined);
-    }
-  });
+  parseJsonStrictly(app, LINE_ERRORS.invalidJson);
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 500;
@@ -80,11 +51,7 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
     const path = pathOf(req.url);
     if (!isApiPath(path)) return;
     const fault = ctx.faults.take(req.method, path);
-    if (fault !== undefined) {
-      if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs);
-      if (fault.retryAfterSec !== undefined) void reply.header('retry-after', String(fault.retryAfterSec));
-      return reply.code(fault.status).send(fault.body ?? defaultFaultBody(fault.status));
-    }
+    if (fault !== undefined) return answerFault(reply, fault, defaultFaultBody);
     const channel = meta(req).channel;
     if (channel === undefined) return reply.code(401).send({ message: LINE_ERRORS.auth });
     if (!ctx.limiter.allow(channel.channelId)) return reply.code(429).send({ message: LINE_ERRORS.rateLimit });
@@ -100,7 +67,7 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
       method: req.method,
       path,
       ...(m.channel === undefined ? {} : { channelId: m.channel.channelId }),
-      headers: redactedHeaders(req),
+      headers: redactedHeaders(req, 'Bearer <redacted>'),
       body: req.body,
       status: reply.statusCode,
       ...(m.validationErrors === undefined ? {} : { validationErrors: m.validationErrors }),
@@ -113,8 +80,6 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
   registerBotRoutes(app, ctx);
   registerContentRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
-  for (const path of ['/', '/_emulator/ui']) {
-    app.get(path, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', UI_CSP).send(UI_HTML));
-  }
+  serveCustomerPage(app, UI_HTML, UI_CSP);
   return app;
 }

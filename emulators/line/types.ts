@@ -1,5 +1,6 @@
 /** The emulator's public shapes. Other code (hub tests, the CLI demo) depends on these names. */
 import type { Logger } from 'pino';
+import type { FaultSpecBase } from '../shared/faults.js';
 import type { SpecErrorDetail } from './spec-validator.js';
 
 export interface LineEmulatorOptions {
@@ -53,19 +54,11 @@ export interface RecordedRequest {
   requestId: string;
 }
 
-export interface FaultSpec {
-  method?: string;
-  /** Exact path (no query string), or a RegExp tested against it. */
-  path: string | RegExp;
-  status: number;
-  /** Default: a LINE-shaped `{ message }` for the status. */
-  body?: unknown;
-  /** Default 1; Infinity for every matching call until clearFaults(). */
-  times?: number;
-  retryAfterSec?: number;
-  /** Hang this long before answering. */
-  delayMs?: number;
-}
+/**
+ * An injected fault (method?, path, status, body?, times?, retryAfterSec?, delayMs?); its default
+ * body is a LINE-shaped `{ message }` for the status.
+ */
+export type FaultSpec = FaultSpecBase;
 
 export type LineMessage = Record<string, unknown>;
 

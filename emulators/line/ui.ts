@@ -2,10 +2,12 @@
  * The "play a LINE customer" page served at / and /_emulator/ui: pick a channel, type a name,
  * chat, and watch what the bot sends. Static; all user and bot text goes through textContent.
  */
-export const UI_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>LINE emulator</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
+import { customerPage } from '../shared/ui.js';
+
+export const UI_HTML = customerPage({
+  title: 'LINE emulator',
+  heading: 'LINE Messaging API emulator: play a customer',
+  css: `
 body{font-family:system-ui,sans-serif;margin:0;background:#f2f4f7;color:#222}
 header{background:#06c755;color:#fff;padding:.6rem 1rem;font-weight:600}
 main{max-width:42rem;margin:1rem auto;padding:0 1rem}
@@ -17,9 +19,8 @@ input,select,button{font:inherit;padding:.3rem .5rem;margin:.15rem}
 .customer .bubble{background:#9de693}.meta{font-size:.7rem;color:#334;margin:0 .4rem;align-self:flex-end}
 .bubble img{max-width:14rem;display:block}pre{margin:0;font-size:.75rem}
 #status{font-size:.8rem;color:#555;min-height:1.2em}
-</style></head><body>
-<header>LINE Messaging API emulator: play a customer</header>
-<main>
+`,
+  body: `
 <fieldset><legend>Channel and customer</legend>
 <select id="channel"></select>
 <input id="name" placeholder="Customer name" maxlength="20">
@@ -33,20 +34,11 @@ input,select,button{font:inherit;padding:.3rem .5rem;margin:.15rem}
 <div id="log"></div>
 <fieldset><input id="text" placeholder="Message" style="width:60%"><button id="send">Send</button>
 <input id="file" type="file" accept="image/*"></fieldset>
-<div id="status"></div>
-</main>
-<script>
-"use strict";
-const $ = (id) => document.getElementById(id);
+`,
+  state: `
 let current = null; // { channelId, userId }
-function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
-function status(t) { $("status").textContent = t; }
-async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data.message || res.status);
-  return data;
-}
+`,
+  script: `
 async function loadChannels() {
   const list = await api("GET", "/_emulator/channels");
   const sel = $("channel"); const keep = sel.value; sel.textContent = "";
@@ -108,7 +100,6 @@ $("addCh").onclick = async () => {
   if ($("chHook").value.trim()) body.webhookUrl = $("chHook").value.trim();
   try { await api("POST", "/_emulator/channels", body); await loadChannels(); $("channel").value = body.channelId; status("Channel added."); } catch (e) { status(String(e.message)); }
 };
-loadChannels().catch((e) => status(String(e.message)));
-setInterval(() => { refresh().catch(() => {}); }, 1000);
-</script></body></html>
-`;
+`,
+  load: 'loadChannels',
+});

@@ -1,5 +1,6 @@
 /** What every route shares: the emulator's state and per-request bookkeeping. */
 import type { FastifyRequest } from 'fastify';
+import { requestMeta } from '../shared/http.js';
 import type { DeliveryFailures, FaultList, RateLimiter } from './faults.js';
 import { loadTwilioSpec } from './spec.js';
 import { createSpecValidator, type SpecErrorDetail, type SpecValidator } from './spec-validator.js';
@@ -39,16 +40,7 @@ export interface RequestMeta {
   lateFault?: FaultSpec;
 }
 
-const metas = new WeakMap<FastifyRequest, RequestMeta>();
-
-export function meta(req: FastifyRequest): RequestMeta {
-  let m = metas.get(req);
-  if (m === undefined) {
-    m = {};
-    metas.set(req, m);
-  }
-  return m;
-}
+export const meta: (req: FastifyRequest) => RequestMeta = requestMeta<RequestMeta>(() => ({}));
 
 /** The authenticated account; the auth hook guarantees one on API routes. */
 export function accountOf(req: FastifyRequest): AccountRecord {

@@ -1,70 +1,24 @@
 /**
  * What can change an API call's answer or a message's fate: injected faults (the next matching
  * calls answer a chosen status, body, Retry-After and delay — before handling, or after it with
- * `afterCreate`), the per-account rate limit, and injected delivery failures.
+ * `afterCreate`), the per-account rate limit, and injected delivery failures. Fault matching and
+ * the rate limit are shared (../shared/faults.ts); Twilio's default bodies are in errors.ts.
  */
+import { FaultList as SharedFaultList } from '../shared/faults.js';
 import { stripWhatsApp } from './ids.js';
 import type { DeliveryFailureSpec, FaultSpec } from './types.js';
 
-interface ActiveFault extends FaultSpec {
-  remaining: number;
-}
+export { RateLimiter } from '../shared/faults.js';
 
-export class FaultList {
-  private faults: ActiveFault[] = [];
-
-  add(f: FaultSpec): void {
-    if (!Number.isInteger(f.status) || f.status < 100 || f.status > 599) {
-      throw new Error(`Twilio emulator: fault status ${f.status} is not an HTTP status`);
-    }
-    this.faults.push({ ...f, remaining: f.times ?? 1 });
-  }
-
-  clear(): void {
-    this.faults = [];
+/** Injected faults; a fault answers before handling, or after it with `afterCreate`. */
+export class FaultList extends SharedFaultList<FaultSpec> {
+  constructor() {
+    super('Twilio');
   }
 
   /** The first fault of this phase matching the call, counted down; undefined when none matches. */
-  take(method: string, path: string, afterCreate: boolean): FaultSpec | undefined {
-    const i = this.faults.findIndex(
-      (f) =>
-        f.remaining > 0 &&
-        Boolean(f.afterCreate) === afterCreate &&
-        (f.method === undefined || f.method.toUpperCase() === method.toUpperCase()) &&
-        (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
-    );
-    const hit = this.faults[i];
-    if (hit === undefined) return undefined;
-    hit.remaining -= 1;
-    if (hit.remaining <= 0) this.faults.splice(i, 1);
-    return hit;
-  }
-
-  list(): FaultSpec[] {
-    return this.faults.map(({ remaining, ...f }) => ({ ...f, times: remaining }));
-  }
-}
-
-/** Per-account fixed one-second windows on the emulator clock. */
-export class RateLimiter {
-  private readonly windows = new Map<string, { second: number; count: number }>();
-
-  constructor(
-    private readonly perSecond: number,
-    private readonly now: () => number,
-  ) {}
-
-  /** Counts the call; false when it is over the limit. */
-  allow(accountSid: string): boolean {
-    const second = Math.floor(this.now() / 1000);
-    const w = this.windows.get(accountSid);
-    if (w === undefined || w.second !== second) {
-      this.windows.set(accountSid, { second, count: 1 });
-      return this.perSecond >= 1;
-    }
-    if (w.count >= this.perSecond) return false;
-    w.count += 1;
-    return true;
+  takeIn(method: string, path: string, afterCreate: boolean): FaultSpec | undefined {
+    return this.take(method, path, (f) => Boolean(f.afterCreate) === afterCreate);
   }
 }
 

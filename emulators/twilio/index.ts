@@ -1,5 +1,5 @@
 /** Twilio Programmable Messaging (WhatsApp) emulator: a local Twilio for the hub, the official SDK, and people. */
-import type { AddressInfo } from 'node:net';
+import { listen } from '../shared/http.js';
 import { getFormValidator, type EmulatorContext } from './context.js';
 import { createCustomer } from './customer.js';
 import { DeliveryFailures, FaultList, RateLimiter } from './faults.js';
@@ -70,10 +70,7 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
   };
   const app = buildApp(ctx, opts.logger ?? false);
   ctx.sender.log = app.log;
-  await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0 });
-  const addr = app.server.address() as AddressInfo;
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  ctx.baseUrl = `http://${host}:${addr.port}`;
+  ctx.baseUrl = await listen(app, opts.host, opts.port);
 
   return {
     baseUrl: ctx.baseUrl,

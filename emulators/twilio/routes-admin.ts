@@ -1,6 +1,7 @@
 /** /_emulator/*: the programmatic API over HTTP, for the CLI demo and the browser page. No auth: bind to localhost. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { faultBodySchema, parseBody, registerFaultRoutes } from '../shared/admin.js';
 import type { EmulatorContext } from './context.js';
 import { E164_RE } from './ids.js';
 import { createdMessages } from './outbound.js';
@@ -45,17 +46,7 @@ const messageBody = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply'), sid: z.string().min(1), body: z.string().min(1) }),
   z.object({ type: z.literal('join'), code: z.string().min(1) }),
 ]);
-const faultBody = z.object({
-  method: z.string().optional(),
-  path: z.string().startsWith('/').optional(),
-  pathRegex: z.string().optional(),
-  status: z.number().int().min(100).max(599),
-  body: z.unknown().optional(),
-  times: z.number().int().positive().optional(),
-  retryAfterSec: z.number().int().nonnegative().optional(),
-  delayMs: z.number().int().nonnegative().optional(),
-  afterCreate: z.boolean().optional(),
-});
+const faultBody = faultBodySchema.extend({ afterCreate: z.boolean().optional() });
 const failureBody = z.object({
   to: z.string().optional(),
   errorCode: z.number().int().positive(),
@@ -65,16 +56,6 @@ const failureBody = z.object({
 
 type NumberParams = { Params: { accountSid: string; number: string } };
 type CustomerParams = { Params: { accountSid: string; number: string; waNumber: string } };
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, reply: FastifyReply): T | undefined {
-  const r = schema.safeParse(body ?? {});
-  if (r.success) return r.data;
-  void reply.code(400).send({
-    message: 'invalid request',
-    details: r.error.issues.map((i) => ({ message: i.message, property: i.path.join('.') })),
-  });
-  return undefined;
-}
 
 function numberSummary(n: NumberRecord): Record<string, unknown> {
   return {
@@ -143,20 +124,20 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.get('/_emulator/accounts', async () => state.listAccounts().map(accountSummary));
 
   app.post('/_emulator/accounts', async (req, reply) => {
-    const body = parse(accountBody, req.body, reply);
+    const body = parseBody(accountBody, req.body, reply);
     if (body === undefined) return reply;
     return reply.code(201).send(accountSummary(state.addAccount(body)));
   });
 
   app.post('/_emulator/numbers', async (req, reply) => {
-    const body = parse(numberBody, req.body, reply);
+    const body = parseBody(numberBody, req.body, reply);
     if (body === undefined) return reply;
     if (state.account(body.accountSid) === undefined) return missing(reply, `account ${body.accountSid}`);
     return reply.code(201).send(numberSummary(state.addNumber(body)));
   });
 
   app.put<NumberParams>('/_emulator/accounts/:accountSid/numbers/:number/webhook', async (req, reply) => {
-    const body = parse(z.object({ url: z.url() }), req.body, reply);
+    const body = parseBody(z.object({ url: z.url() }), req.body, reply);
     if (body === undefined) return reply;
     const n = state.number(req.params.accountSid, req.params.number);
     if (n === undefined) return missing(reply, 'number');
@@ -165,14 +146,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post<{ Params: { accountSid: string } }>('/_emulator/accounts/:accountSid/contents', async (req, reply) => {
-    const body = parse(contentBody, req.body, reply);
+    const body = parseBody(contentBody, req.body, reply);
     if (body === undefined) return reply;
     if (state.account(req.params.accountSid) === undefined) return missing(reply, 'account');
     return reply.code(201).send({ sid: state.addContent(req.params.accountSid, body).sid });
   });
 
   app.post<NumberParams>('/_emulator/accounts/:accountSid/numbers/:number/customers', async (req, reply) => {
-    const body = parse(customerBody, req.body, reply);
+    const body = parseBody(customerBody, req.body, reply);
     if (body === undefined) return reply;
     if (state.number(req.params.accountSid, req.params.number) === undefined) return missing(reply, 'number');
     ctx.customer(req.params.accountSid, req.params.number, body.waNumber, body.profileName);
@@ -180,7 +161,7 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   });
 
   app.post<CustomerParams>('/_emulator/accounts/:accountSid/numbers/:number/customers/:waNumber/messages', async (req, reply) => {
-    const body = parse(messageBody, req.body, reply);
+    const body = parseBody(messageBody, req.body, reply);
     if (body === undefined) return reply;
     const p = req.params;
     if (state.number(p.accountSid, p.number) === undefined) return missing(reply, 'number');
@@ -212,29 +193,16 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: EmulatorContext):
   app.get('/_emulator/requests', async () => ctx.recorded);
   app.get('/_emulator/messages', async () => createdMessages(state));
 
-  app.get('/_emulator/faults', async () => ctx.faults.list().map((f) => ({ ...f, path: String(f.path) })));
-  app.post('/_emulator/faults', async (req, reply) => {
-    const body = parse(faultBody, req.body, reply);
-    if (body === undefined) return reply;
-    const { pathRegex, path, ...rest } = body;
-    let matcher: string | RegExp | undefined = path;
-    try {
-      if (pathRegex !== undefined) matcher = new RegExp(pathRegex);
-    } catch {
-      return reply.code(400).send({ message: 'pathRegex is not a valid regular expression' });
-    }
-    if (matcher === undefined) return reply.code(400).send({ message: 'give path or pathRegex' });
-    ctx.faults.add({ ...rest, path: matcher });
-    return reply.code(201).send({ ok: true });
-  });
-  app.delete('/_emulator/faults', async () => {
-    ctx.faults.clear();
-    return { ok: true };
+  registerFaultRoutes(app, {
+    faults: ctx.faults,
+    schema: faultBody,
+    missingPathMessage: 'give path or pathRegex',
+    okBody: { ok: true },
   });
 
   app.get('/_emulator/delivery-failures', async () => ctx.failures.list());
   app.post('/_emulator/delivery-failures', async (req, reply) => {
-    const body = parse(failureBody, req.body, reply);
+    const body = parseBody(failureBody, req.body, reply);
     if (body === undefined) return reply;
     ctx.failures.add(body);
     return reply.code(201).send({ ok: true });

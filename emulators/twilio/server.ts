@@ -3,25 +3,20 @@
  * matches, the Basic auth check (and the path's account), the per-account rate limit, then its
  * route, then an `afterCreate` fault if one matches; each is recorded with its final status.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { answerFault, faultDelay, setRetryAfter } from '../shared/faults.js';
+import { createFastify, pathOf, redactedHeaders, serveCustomerPage } from '../shared/http.js';
 import { meta, queryOf, type EmulatorContext } from './context.js';
 import { defaultFaultBody, errorBody, TWILIO_ERRORS } from './errors.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerContentRoutes } from './routes-content.js';
 import { registerMessageRoutes } from './routes-messages.js';
-import type { FaultSpec } from './types.js';
 import { UI_HTML } from './ui.js';
-import { sleep } from './webhook-sender.js';
 
 const BODY_LIMIT = 30 * 1024 * 1024;
 const UI_CSP = "default-src 'self'; img-src 'self' data: blob:; script-src 'unsafe-inline'; style-src 'unsafe-inline'";
 const ACCOUNT_PATH_RE = /^\/2010-04-01\/Accounts\/([^/]+?)(?:\.json)?(?:\/|$)/;
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
 
 export function isApiPath(path: string): boolean {
   return path.startsWith('/2010-04-01/') || path.startsWith('/v1/');
@@ -35,15 +30,6 @@ function basicAuth(req: FastifyRequest): { user: string; password: string } | un
   return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-function redactedHeaders(req: FastifyRequest): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) {
-    if (v === undefined) continue;
-    out[k] = k === 'authorization' ? 'Basic <redacted>' : Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
 /** Form bodies: a repeated name (MediaUrl) becomes an array, like Twilio reads them. */
 export function parseForm(text: string): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -54,19 +40,8 @@ export function parseForm(text: string): Record<string, string | string[]> {
   return out;
 }
 
-/** A pino Logger makes Fastify's logger generic `Logger`; routes only need the base logger type. */
-function createFastify(logger: Logger | false): FastifyInstance {
-  const common = { bodyLimit: BODY_LIMIT };
-  return logger === false ? Fastify({ ...common, logger: false }) : (Fastify({ ...common, loggerInstance: logger }) as unknown as FastifyInstance);
-}
-
-function answerFault(reply: FastifyReply, fault: FaultSpec, path: string): FastifyReply {
-  if (fault.retryAfterSec !== undefined) void reply.header('retry-after', String(fault.retryAfterSec));
-  return reply.code(fault.status).send(fault.body ?? defaultFaultBody(fault.status, path));
-}
-
 export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyInstance {
-  const app = createFastify(logger);
+  const app = createFastify(logger, { bodyLimit: BODY_LIMIT });
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseForm(typeof body === 'string' ? body : body.toString('utf8')));
@@ -95,11 +70,8 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
   app.addHook('preHandler', async (req, reply) => {
     const path = pathOf(req.url);
     if (!isApiPath(path)) return undefined;
-    const fault = ctx.faults.take(req.method, path, false);
-    if (fault !== undefined) {
-      if (fault.delayMs !== undefined && fault.delayMs > 0) await sleep(fault.delayMs, ctx.sender.signal);
-      return answerFault(reply, fault, path);
-    }
+    const fault = ctx.faults.takeIn(req.method, path, false);
+    if (fault !== undefined) return answerFault(reply, fault, (status) => defaultFaultBody(status, path), ctx.sender.signal);
     const m = meta(req);
     if (m.account === undefined) {
       void reply.header('www-authenticate', 'Basic realm="Twilio API"');
@@ -113,7 +85,7 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
       void reply.header('retry-after', '1');
       return reply.code(429).send(errorBody(429, TWILIO_ERRORS.tooManyRequests));
     }
-    const late = ctx.faults.take(req.method, path, true);
+    const late = ctx.faults.takeIn(req.method, path, true);
     if (late !== undefined) m.lateFault = late;
     return undefined;
   });
@@ -126,8 +98,8 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
     const late = m.lateFault;
     if (late !== undefined) {
       m.lateFault = undefined;
-      if (late.delayMs !== undefined && late.delayMs > 0) await sleep(late.delayMs, ctx.sender.signal);
-      if (late.retryAfterSec !== undefined) void reply.header('retry-after', String(late.retryAfterSec));
+      await faultDelay(late, ctx.sender.signal);
+      setRetryAfter(reply, late);
       const keepAnswer = late.body === undefined && late.status >= 200 && late.status < 300; // only slow
       void reply.code(late.status);
       if (!keepAnswer) {
@@ -140,7 +112,7 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
       method: req.method,
       path,
       ...(m.account === undefined ? {} : { accountSid: m.account.accountSid }),
-      headers: redactedHeaders(req),
+      headers: redactedHeaders(req, 'Basic <redacted>'),
       body: req.method === 'GET' || req.method === 'HEAD' ? queryOf(req) : req.body,
       status: reply.statusCode,
       ...(m.validationErrors === undefined ? {} : { validationErrors: m.validationErrors }),
@@ -151,8 +123,6 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
   registerMessageRoutes(app, ctx);
   registerContentRoutes(app, ctx);
   registerAdminRoutes(app, ctx);
-  for (const path of ['/', '/_emulator/ui']) {
-    app.get(path, async (_req, reply) => reply.type('text/html; charset=utf-8').header('content-security-policy', UI_CSP).send(UI_HTML));
-  }
+  serveCustomerPage(app, UI_HTML, UI_CSP);
   return app;
 }

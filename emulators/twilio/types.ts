@@ -1,5 +1,6 @@
 /** The emulator's public shapes. Other code (hub tests, the CLI demo) depends on these names. */
 import type { Logger } from 'pino';
+import type { FaultSpecBase } from '../shared/faults.js';
 import type { SpecErrorDetail } from './spec-validator.js';
 
 export interface TwilioEmulatorOptions {
@@ -93,18 +94,8 @@ export interface RecordedRequest {
   validationErrors?: SpecErrorDetail[];
 }
 
-export interface FaultSpec {
-  method?: string;
-  /** Exact path (no query string), or a RegExp tested against it. */
-  path: string | RegExp;
-  status: number;
-  /** Default: a Twilio-shaped `{code, message, more_info, status}` for the status. */
-  body?: unknown;
-  /** Default 1; Infinity for every matching call until clearFaults(). */
-  times?: number;
-  retryAfterSec?: number;
-  /** Hang this long before answering. */
-  delayMs?: number;
+/** An injected fault; its default body is a Twilio-shaped `{code, message, more_info, status}` for the status. */
+export interface FaultSpec extends FaultSpecBase {
   /**
    * Handle the call normally (a message is created and sent), then answer this fault instead:
    * "accepted, but the answer was lost". A 2xx status without a body keeps the real answer and

@@ -4,10 +4,12 @@
  * join), and watch what the business sends with its status ticks. Static; all text goes through
  * textContent.
  */
-export const UI_HTML = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Twilio WhatsApp emulator</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
+import { customerPage } from '../shared/ui.js';
+
+export const UI_HTML = customerPage({
+  title: 'Twilio WhatsApp emulator',
+  heading: 'Twilio WhatsApp emulator: play a customer',
+  css: `
 body{font-family:system-ui,sans-serif;margin:0;background:#f0f2f5;color:#222}
 header{background:#075e54;color:#fff;padding:.6rem 1rem;font-weight:600}
 main{max-width:44rem;margin:1rem auto;padding:0 1rem}
@@ -19,9 +21,8 @@ input,select,button{font:inherit;padding:.3rem .5rem;margin:.15rem}
 .customer .bubble{background:#dcf8c6}.meta{font-size:.7rem;color:#445;margin:0 .4rem;align-self:flex-end}
 .failed{color:#b00020}.bubble img{max-width:14rem;display:block}.small{font-size:.75rem;color:#555}
 #status{font-size:.8rem;color:#555;min-height:1.2em}
-</style></head><body>
-<header>Twilio WhatsApp emulator: play a customer</header>
-<main>
+`,
+  body: `
 <fieldset><legend>Business number and customer</legend>
 <select id="number"></select>
 <input id="wa" placeholder="Your WhatsApp number, +15551234567" size="22">
@@ -44,20 +45,11 @@ input,select,button{font:inherit;padding:.3rem .5rem;margin:.15rem}
 <button id="btn">Press quick-reply button</button><br>
 <input id="join" placeholder="Sandbox join code" size="18"><button id="joinBtn">Join sandbox</button>
 </fieldset>
-<div id="status"></div>
-</main>
-<script>
-"use strict";
-const $ = (id) => document.getElementById(id);
+`,
+  state: `
 let current = null; // { accountSid, number, waNumber }
-function el(tag, text, cls) { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
-function status(t) { $("status").textContent = t; }
-async function api(method, path, body) {
-  const res = await fetch(path, { method, headers: body ? { "content-type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined });
-  const data = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(data.message || res.status);
-  return data;
-}
+`,
+  script: `
 const enc = encodeURIComponent;
 async function loadNumbers() {
   const accounts = await api("GET", "/_emulator/accounts");
@@ -145,7 +137,6 @@ $("addNum").onclick = async () => {
   if ($("numJoin").value.trim()) body.sandbox = { joinCode: $("numJoin").value.trim() };
   try { await api("POST", "/_emulator/numbers", body); await loadNumbers(); $("number").value = body.accountSid + "|" + body.number; status("Number added."); } catch (e) { status(String(e.message)); }
 };
-loadNumbers().catch((e) => status(String(e.message)));
-setInterval(() => { refresh().catch(() => {}); }, 1000);
-</script></body></html>
-`;
+`,
+  load: 'loadNumbers',
+});
