@@ -1,17 +1,22 @@
 /**
- * Agents' browsers, played by one child process of the runner: WebSocket clients on the hub's
- * /api/realtime, each authenticated as one agent. They note when each customer message's event
- * arrives (on the shared monotonic clock) and nothing else, so the process stays light; being its
- * own process, it shares an event loop with neither the hub nor the webhook sender, and its memory
- * is not the hub's. Started by agent-sockets.ts.
+ * Agents' browsers, played by one child process of the runner: WebSocket clients on a server's
+ * /api/realtime, each authenticated as one agent. Being its own process, it shares an event loop
+ * with neither the hub nor the webhook sender, and its memory is not the hub's. Started by
+ * agent-sockets.ts. What it notes of each event depends on `track`:
+ *
+ * - `arrivals` (the latency benches): when each customer message's event arrives, on the shared
+ *   monotonic clock, by provider message id, and nothing else, so the process stays light;
+ * - `conversations` (the memory bench): events by type and `message.created` per conversation id.
  */
 import WebSocket from 'ws';
 import { ArrivalLog } from './arrival-log.js';
 import { serveParent } from './child.js';
 import { monotonicMs } from './mono-clock.js';
 
-/** How one socket authenticates: an API token (Authorization: Bearer) or a session cookie. */
+/** How one socket authenticates: an API token (Authorization: Bearer; '' for none) or a session cookie. */
 export type AgentCredential = { token: string } | { cookie: string };
+
+export type Tracking = 'arrivals' | 'conversations';
 
 export interface ConnectRequest {
   /** ws://host:port/api/realtime */
@@ -21,6 +26,18 @@ export interface ConnectRequest {
   concurrency?: number;
   /** Per socket: open and first event ("hello") within this long (default 10 s). */
   timeoutMs?: number;
+  /** What to note of each event (default 'arrivals'). */
+  track?: Tracking;
+}
+
+export interface ConnectResult {
+  /** Sockets open after this connect. */
+  open: number;
+  /** Sockets of this connect whose first event was "hello". */
+  hellos: number;
+  failed: number;
+  firstError?: string;
+  ms: number;
 }
 
 export interface SocketsStatus {
@@ -31,12 +48,22 @@ export interface SocketsStatus {
   messages: number;
 }
 
+/** What `track: 'conversations'` counted since the process started. */
+export interface EventCounts {
+  /** Events received, by type, over every socket. */
+  byType: Record<string, number>;
+  /** message.created events received per conversation id, summed over sockets. */
+  messagesByConversation: Record<string, number>;
+}
+
 const log = new ArrivalLog();
+const counts: EventCounts = { byType: {}, messagesByConversation: {} };
 const sockets = new Set<WebSocket>();
+let track: Tracking = 'arrivals';
 let closing = false;
 let droppedUnasked = 0;
 
-function onData(data: WebSocket.RawData): void {
+function onArrival(data: WebSocket.RawData): void {
   const at = monotonicMs(); // before parsing: the arrival, not the client's work
   let e: { type?: unknown; message?: { senderType?: unknown; providerMessageId?: unknown } };
   try {
@@ -50,10 +77,33 @@ function onData(data: WebSocket.RawData): void {
   else log.otherEvent();
 }
 
-function open(url: string, cred: AgentCredential, timeoutMs: number): Promise<void> {
-  const headers = 'token' in cred ? { authorization: `Bearer ${cred.token}` } : { cookie: cred.cookie };
+function onCount(data: WebSocket.RawData): void {
+  let e: { type?: string; conversation?: { id?: string } };
+  try {
+    e = JSON.parse(String(data)) as typeof e;
+  } catch {
+    return;
+  }
+  const type = e.type ?? 'unknown';
+  counts.byType[type] = (counts.byType[type] ?? 0) + 1;
+  const conv = e.conversation?.id;
+  if (type === 'message.created' && conv) counts.messagesByConversation[conv] = (counts.messagesByConversation[conv] ?? 0) + 1;
+}
+
+function isHello(data: WebSocket.RawData): boolean {
+  try {
+    return (JSON.parse(String(data)) as { type?: unknown }).type === 'hello';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves to whether the first event was "hello", once it arrived. */
+function open(url: string, cred: AgentCredential, timeoutMs: number): Promise<boolean> {
+  const headers = 'token' in cred ? (cred.token ? { authorization: `Bearer ${cred.token}` } : {}) : { cookie: cred.cookie };
   const ws = new WebSocket(url, { headers, perMessageDeflate: false });
-  return new Promise<void>((resolve, reject) => {
+  const onData = track === 'arrivals' ? onArrival : onCount;
+  return new Promise<boolean>((resolve, reject) => {
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`realtime socket: no first event within ${timeoutMs} ms`));
@@ -79,19 +129,32 @@ function open(url: string, cred: AgentCredential, timeoutMs: number): Promise<vo
         if (!closing) droppedUnasked++;
       });
       onData(first);
-      resolve();
+      resolve(isHello(first));
     });
   });
 }
 
-async function connect(r: ConnectRequest): Promise<number> {
+/** Opens every socket it can; failures are counted, not thrown. */
+async function connect(r: ConnectRequest): Promise<ConnectResult> {
   closing = false;
+  track = r.track ?? 'arrivals';
+  const t0 = Date.now();
   let next = 0;
+  let hellos = 0;
+  let failed = 0;
+  let firstError: string | undefined;
   const lanes = Array.from({ length: Math.min(r.concurrency ?? 50, r.credentials.length) }, async () => {
-    while (next < r.credentials.length) await open(r.url, r.credentials[next++]!, r.timeoutMs ?? 10_000);
+    while (next < r.credentials.length) {
+      try {
+        if (await open(r.url, r.credentials[next++]!, r.timeoutMs ?? 10_000)) hellos++;
+      } catch (e) {
+        failed++;
+        firstError ??= e instanceof Error ? e.message : String(e);
+      }
+    }
   });
   await Promise.all(lanes);
-  return sockets.size;
+  return { open: sockets.size, hellos, failed, ...(firstError ? { firstError } : {}), ms: Date.now() - t0 };
 }
 
 async function closeAll(): Promise<null> {
@@ -122,6 +185,7 @@ serveParent(
     connect: (p) => connect(p as ConnectRequest),
     status: async (): Promise<SocketsStatus> => ({ open: sockets.size, droppedUnasked, messages: log.size }),
     take: async () => log.take(),
+    counts: async (): Promise<EventCounts> => ({ byType: { ...counts.byType }, messagesByConversation: { ...counts.messagesByConversation } }),
     disconnect: () => closeAll(),
   },
   async () => {

@@ -1,21 +1,27 @@
 /**
  * The runner's handle on the agents' sockets (agent-sockets-process.ts, a child process): connect
- * them to a hub's /api/realtime, read which customer messages reached them and when (monotonic
- * clock, mono-clock.ts), close them.
+ * them to a hub's (or a baseline's) /api/realtime, read which customer messages reached them and
+ * when (monotonic clock, mono-clock.ts) or what each conversation received, close them.
  */
 import type { Arrivals } from './arrival-log.js';
-import type { AgentCredential, SocketsStatus } from './agent-sockets-process.js';
+import type { AgentCredential, ConnectRequest, ConnectResult, EventCounts, SocketsStatus } from './agent-sockets-process.js';
 import { forkChild } from './child.js';
 import type { CpuSample } from './ipc.js';
 
-export type { AgentCredential, SocketsStatus };
+export type { AgentCredential, ConnectResult, EventCounts, SocketsStatus };
+
+export type ConnectOptions = Pick<ConnectRequest, 'concurrency' | 'timeoutMs' | 'track'>;
 
 export interface AgentSockets {
-  /** Opens one socket per credential on `origin` (http://…) and waits for each one's "hello". Resolves to the sockets open. */
-  connect(origin: string, credentials: AgentCredential[], o?: { concurrency?: number; timeoutMs?: number }): Promise<number>;
+  /** Opens one socket per credential on `origin` (http://…) and waits for each one's first event; failures are counted in the result. */
+  open(origin: string, credentials: AgentCredential[], o?: ConnectOptions): Promise<ConnectResult>;
+  /** As `open`, but throws the first failure. Resolves to the sockets open. */
+  connect(origin: string, credentials: AgentCredential[], o?: ConnectOptions): Promise<number>;
   status(): Promise<SocketsStatus>;
-  /** Message arrivals since the last take (first arrival per provider message id, duplicates counted). */
+  /** Message arrivals since the last take (first arrival per provider message id, duplicates counted); `track: 'arrivals'`. */
   take(): Promise<Arrivals>;
+  /** Events by type and per conversation since the process started; `track: 'conversations'`. */
+  counts(): Promise<EventCounts>;
   /** Closes every socket (the process stays, ready to connect again). */
   disconnect(): Promise<void>;
   cpu(): Promise<CpuSample>;
@@ -31,10 +37,18 @@ export function realtimeUrl(origin: string): string {
 export async function startAgentSockets(): Promise<AgentSockets> {
   const child = await forkChild(new URL('./agent-sockets-process.js', import.meta.url));
   const rpc = child.rpc;
+  const open = (origin: string, credentials: AgentCredential[], o: ConnectOptions = {}) =>
+    rpc.call<ConnectResult>('connect', { url: realtimeUrl(origin), credentials, ...o } satisfies ConnectRequest);
   return {
-    connect: (origin, credentials, o = {}) => rpc.call<number>('connect', { url: realtimeUrl(origin), credentials, ...o }),
+    open,
+    connect: async (origin, credentials, o) => {
+      const r = await open(origin, credentials, o);
+      if (r.failed > 0) throw new Error(`${r.failed} of ${credentials.length} realtime sockets failed: ${r.firstError ?? '?'}`);
+      return r.open;
+    },
     status: () => rpc.call<SocketsStatus>('status'),
     take: () => rpc.call<Arrivals>('take'),
+    counts: () => rpc.call<EventCounts>('counts'),
     disconnect: async () => {
       await rpc.call('disconnect');
     },

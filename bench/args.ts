@@ -1,4 +1,5 @@
 /** Command-line flags of `npm run bench` / `node dist/bench/run.js`. */
+import { DEFAULT_PG_URL, parseFlags, STORE_FLAG, UsageError, type FlagTable } from './flags.js';
 import type { StoreKind } from './stores.js';
 
 export interface BenchOptions {
@@ -28,75 +29,29 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --quick             smoke run: --duration 2 --warmup 1
   --help`;
 
-/** A wrong flag: reported as its message alone, without a stack. */
-export class UsageError extends Error {}
+export { UsageError };
+
+const FLAGS: FlagTable<BenchOptions> = {
+  '--duration': { kind: 'number', key: 'durationS', min: 0.1, quick: 2 },
+  '--warmup': { kind: 'number', key: 'warmupS', min: 0, quick: 1 },
+  '--connections': { kind: 'number', key: 'connections', min: 1, round: true },
+  '--store': STORE_FLAG,
+  '--provider': { kind: 'choice', key: 'providers', choices: { line: ['line'], twilio: ['twilio'], both: ['line', 'twilio'] } },
+  '--pg-url': { kind: 'string', key: 'pgUrl' },
+  '--cpu-prof': { kind: 'string', key: 'cpuProfDir' },
+};
+
+const DEFAULTS: BenchOptions = {
+  durationS: 10,
+  warmupS: 3,
+  connections: 50,
+  stores: ['sqlite'],
+  providers: ['line', 'twilio'],
+  pgUrl: DEFAULT_PG_URL,
+  knownSenders: 100,
+  quick: false,
+};
 
 export function parseArgs(argv: string[]): BenchOptions | 'help' {
-  const o: BenchOptions = {
-    durationS: 10,
-    warmupS: 3,
-    connections: 50,
-    stores: ['sqlite'],
-    providers: ['line', 'twilio'],
-    pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-    knownSenders: 100,
-    quick: false,
-  };
-  let duration: number | undefined;
-  let warmup: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    const number = (min: number): number => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v < min) throw new UsageError(`${flag} must be a number >= ${min}`);
-      return v;
-    };
-    switch (flag) {
-      case '--duration':
-        duration = number(0.1);
-        break;
-      case '--warmup':
-        warmup = number(0);
-        break;
-      case '--connections':
-        o.connections = Math.round(number(1));
-        break;
-      case '--store': {
-        const v = value();
-        if (v === 'both') o.stores = ['sqlite', 'postgres'];
-        else if (v === 'sqlite' || v === 'postgres') o.stores = [v];
-        else throw new UsageError(`--store must be sqlite, postgres or both, not ${v}`);
-        break;
-      }
-      case '--provider': {
-        const v = value();
-        if (v === 'both') o.providers = ['line', 'twilio'];
-        else if (v === 'line' || v === 'twilio') o.providers = [v];
-        else throw new UsageError(`--provider must be line, twilio or both, not ${v}`);
-        break;
-      }
-      case '--pg-url':
-        o.pgUrl = value();
-        break;
-      case '--cpu-prof':
-        o.cpuProfDir = value();
-        break;
-      case '--quick':
-        o.quick = true;
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new UsageError(`unknown option ${flag}\n${USAGE}`);
-    }
-  }
-  o.durationS = duration ?? (o.quick ? 2 : o.durationS);
-  o.warmupS = warmup ?? (o.quick ? 1 : o.warmupS);
-  return o;
+  return parseFlags(argv, FLAGS, DEFAULTS, USAGE);
 }

@@ -1,16 +1,25 @@
 /**
- * The floor of the webhook → agent-socket loop: a bare node:http server with a ws WebSocket server
- * on /api/realtime. On each webhook POST it reads the whole body, takes the LINE message ids out
- * of it (JSON.parse, as any server must to know what arrived), pushes one small `message.created`
- * event per message to a connected client (in turn) and answers 200. No store, no auth, no
- * filtering: what is left is the HTTP, JSON and WebSocket work and the machine's scheduling. Runs
- * as a child process like the hub, and is measured with the same sender, sockets and pacing.
+ * The bare node:http + ws baselines, as a child process like the hub: a WebSocket server on
+ * /api/realtime that says hello on each connection, with no store, no auth and no filtering.
+ *
+ * - `start` (the inbound-latency floor of the webhook → agent-socket loop, targets.ts): on each
+ *   webhook POST it reads the whole body, takes the LINE message ids out of it (JSON.parse, as any
+ *   server must to know what arrived), pushes one small `message.created` event per message to a
+ *   connected client (in turn) and answers 200. What is left is the HTTP, JSON and WebSocket work
+ *   and the machine's scheduling, measured with the same sender, sockets and pacing as the hub.
+ * - `start` with `{ pushEvents: false }` (the memory bench): it only holds the sockets, so its RSS
+ *   holding them is what Node, http and ws cost before any hub code.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BaselineReady } from './baseline-server.js';
 import { serveParent } from './child.js';
+
+export interface BaselineWsStart {
+  /** Push a `message.created` per LINE message of each webhook (default true); false: only hold the sockets. */
+  pushEvents?: boolean;
+}
 
 let server: Server | undefined;
 let wss: WebSocketServer | undefined;
@@ -21,7 +30,8 @@ interface LineBody {
 
 serveParent(
   {
-    start: async (): Promise<BaselineReady> => {
+    start: async (params): Promise<BaselineReady> => {
+      const pushEvents = (params as BaselineWsStart | undefined)?.pushEvents ?? true;
       const clients: WebSocket[] = [];
       let turn = 0;
       const s = createServer((req, res) => {
@@ -45,8 +55,10 @@ serveParent(
       });
       const w = new WebSocketServer({ server: s, path: '/api/realtime', perMessageDeflate: false });
       w.on('connection', (ws) => {
-        clients.push(ws);
-        ws.on('close', () => clients.splice(clients.indexOf(ws), 1));
+        if (pushEvents) {
+          clients.push(ws);
+          ws.on('close', () => clients.splice(clients.indexOf(ws), 1));
+        }
         ws.send(JSON.stringify({ type: 'hello' }));
       });
       server = s;

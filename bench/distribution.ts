@@ -39,6 +39,7 @@ import { workstreamRoutingSchema } from '../src/services/routing-settings.js';
 import { DistributionRepo } from '../src/store/distribution-repo.js';
 import { RoutingConfigRepo } from '../src/store/routing-config-repo.js';
 import { UsersRepo } from '../src/store/users-repo.js';
+import { DEFAULT_PG_URL, parseFlags, STORE_FLAG, UsageError, type FlagTable } from './flags.js';
 import { topFunctions, topPackages } from './profile-top.js';
 import { busyShare, machineTicks } from './proc-cpu.js';
 import { machineDescription } from './report.js';
@@ -83,96 +84,33 @@ const USAGE = `Usage: node dist/bench/distribution.js [options]
   --quick             smoke run: 100 agents, 10 queues, 1000 conversations, 50 closes, burst 20
   --help`;
 
-class UsageError extends Error {}
+const FLAGS: FlagTable<Options> = {
+  '--store': STORE_FLAG,
+  '--pg-url': { kind: 'string', key: 'pgUrl' },
+  '--agents': { kind: 'number', key: 'agents', min: 1, integer: true, quick: 100 },
+  '--queues': { kind: 'number', key: 'queues', min: 1, integer: true, quick: 10 },
+  '--conversations': { kind: 'number', key: 'conversations', min: 1, integer: true, quick: 1000 },
+  '--units': { kind: 'number', key: 'unitsPerAgent', min: 1, integer: true },
+  '--closes': { kind: 'number', key: 'closes', min: 0, integer: true, quick: 50 },
+  '--close-seconds': { kind: 'number', key: 'closeSeconds', min: 1, integer: true },
+  '--burst': { kind: 'number', key: 'burst', min: 0, integer: true, quick: 20 },
+  '--in-flight': { kind: 'number', key: 'inFlight', min: 1, integer: true },
+  '--cpu-prof': { kind: 'string', key: 'cpuProfDir' },
+};
 
-function parseArgs(argv: string[]): Options | 'help' {
-  const o: Options = {
-    stores: ['sqlite'],
-    pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-    agents: 1000,
-    queues: 50,
-    conversations: 10_000,
-    unitsPerAgent: 3,
-    closes: 200,
-    closeSeconds: 60,
-    burst: 100,
-    inFlight: 100,
-    quick: false,
-  };
-  const given = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      return v;
-    };
-    const int = (min: number): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) throw new UsageError(`${flag} must be an integer >= ${min}`);
-      given.add(flag);
-      return v;
-    };
-    switch (flag) {
-      case '--store': {
-        const v = value();
-        if (v === 'both') o.stores = ['sqlite', 'postgres'];
-        else if (v === 'sqlite' || v === 'postgres') o.stores = [v];
-        else throw new UsageError(`--store must be sqlite, postgres or both, not ${v}`);
-        break;
-      }
-      case '--pg-url':
-        o.pgUrl = value();
-        break;
-      case '--agents':
-        o.agents = int(1);
-        break;
-      case '--queues':
-        o.queues = int(1);
-        break;
-      case '--conversations':
-        o.conversations = int(1);
-        break;
-      case '--units':
-        o.unitsPerAgent = int(1);
-        break;
-      case '--closes':
-        o.closes = int(0);
-        break;
-      case '--close-seconds':
-        o.closeSeconds = int(1);
-        break;
-      case '--burst':
-        o.burst = int(0);
-        break;
-      case '--in-flight':
-        o.inFlight = int(1);
-        break;
-      case '--cpu-prof':
-        o.cpuProfDir = value();
-        break;
-      case '--quick':
-        o.quick = true;
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new UsageError(`unknown option ${flag}\n${USAGE}`);
-    }
-  }
-  if (o.quick) {
-    const quick: Array<[string, keyof Options, number]> = [
-      ['--agents', 'agents', 100],
-      ['--queues', 'queues', 10],
-      ['--conversations', 'conversations', 1000],
-      ['--closes', 'closes', 50],
-      ['--burst', 'burst', 20],
-    ];
-    for (const [flag, key, v] of quick) if (!given.has(flag)) (o as unknown as Record<string, number>)[key] = v;
-  }
-  return o;
-}
+const DEFAULTS: Options = {
+  stores: ['sqlite'],
+  pgUrl: DEFAULT_PG_URL,
+  agents: 1000,
+  queues: 50,
+  conversations: 10_000,
+  unitsPerAgent: 3,
+  closes: 200,
+  closeSeconds: 60,
+  burst: 100,
+  inFlight: 100,
+  quick: false,
+};
 
 // ── what one store's run measured ───────────────────────────────────────────────────────────
 
@@ -642,7 +580,7 @@ ${log.join('\n')}
 }
 
 async function main(): Promise<number> {
-  const parsed = parseArgs(process.argv.slice(2));
+  const parsed = parseFlags(process.argv.slice(2), FLAGS, DEFAULTS, USAGE);
   if (parsed === 'help') {
     console.log(USAGE);
     return 0;

@@ -1,4 +1,5 @@
 /** Command-line flags of `node dist/bench/memory.js`. */
+import { DEFAULT_PG_URL, parseFlags, STORE_FLAG, UsageError, type FlagTable } from './flags.js';
 import type { StoreKind } from './stores.js';
 import { FULL_SIZES, quickSizes, type SeedSizes } from './seed-plan.js';
 
@@ -32,76 +33,39 @@ export const MEMORY_USAGE = `Usage: node dist/bench/memory.js [options]
   --quick             smoke run: 1/20 of the sizes, 3 starts, 150 webhooks
   --help`;
 
-export class MemoryUsageError extends Error {}
+export { UsageError as MemoryUsageError };
+
+/** The flags as given (sizes flat), before they become MemoryOptions. */
+interface MemoryFlags extends SeedSizes {
+  stores: StoreKind[];
+  pgUrl: string;
+  starts: number;
+  webhooks: number;
+  keepDir?: string;
+  heapProfDir?: string;
+  quick: boolean;
+}
+
+const QUICK_SIZES = quickSizes();
+
+const FLAGS: FlagTable<MemoryFlags> = {
+  '--store': STORE_FLAG,
+  '--pg-url': { kind: 'string', key: 'pgUrl' },
+  '--conversations': { kind: 'number', key: 'conversations', min: 10, integer: true, quick: QUICK_SIZES.conversations },
+  '--messages': { kind: 'number', key: 'messages', min: 10, integer: true, quick: QUICK_SIZES.messages },
+  '--agents': { kind: 'number', key: 'agents', min: 1, integer: true, quick: QUICK_SIZES.agents },
+  '--starts': { kind: 'number', key: 'starts', min: 1, integer: true, quick: 3 },
+  '--webhooks': { kind: 'number', key: 'webhooks', min: 0, integer: true, quick: 150 },
+  '--keep': { kind: 'string', key: 'keepDir' },
+  '--heap-prof': { kind: 'string', key: 'heapProfDir' },
+};
+
+const DEFAULTS: MemoryFlags = { stores: ['sqlite', 'postgres'], pgUrl: DEFAULT_PG_URL, ...FULL_SIZES, starts: 5, webhooks: 3000, quick: false };
 
 export function parseMemoryArgs(argv: string[]): MemoryOptions | 'help' {
-  const o: MemoryOptions = {
-    stores: ['sqlite', 'postgres'],
-    pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-    sizes: { ...FULL_SIZES },
-    starts: 5,
-    webhooks: 3000,
-    quick: false,
-  };
-  const given: Partial<Record<'conversations' | 'messages' | 'agents' | 'starts' | 'webhooks', number>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new MemoryUsageError(`${flag} needs a value\n${MEMORY_USAGE}`);
-      return v;
-    };
-    const int = (min: number): number => {
-      const v = Number(value());
-      if (!Number.isInteger(v) || v < min) throw new MemoryUsageError(`${flag} must be an integer >= ${min}`);
-      return v;
-    };
-    switch (flag) {
-      case '--store': {
-        const v = value();
-        if (v === 'both') o.stores = ['sqlite', 'postgres'];
-        else if (v === 'sqlite' || v === 'postgres') o.stores = [v];
-        else throw new MemoryUsageError(`--store must be sqlite, postgres or both, not ${v}`);
-        break;
-      }
-      case '--pg-url':
-        o.pgUrl = value();
-        break;
-      case '--conversations':
-        given.conversations = int(10);
-        break;
-      case '--messages':
-        given.messages = int(10);
-        break;
-      case '--agents':
-        given.agents = int(1);
-        break;
-      case '--starts':
-        given.starts = int(1);
-        break;
-      case '--webhooks':
-        given.webhooks = int(0);
-        break;
-      case '--keep':
-        o.keepDir = value();
-        break;
-      case '--heap-prof':
-        o.heapProfDir = value();
-        break;
-      case '--quick':
-        o.quick = true;
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new MemoryUsageError(`unknown option ${flag}\n${MEMORY_USAGE}`);
-    }
-  }
-  const base = o.quick ? quickSizes() : o.sizes;
-  o.sizes = { conversations: given.conversations ?? base.conversations, messages: given.messages ?? base.messages, agents: given.agents ?? base.agents };
-  if (o.sizes.messages < o.sizes.conversations) throw new MemoryUsageError('--messages must be at least --conversations (each conversation has a message)');
-  o.starts = given.starts ?? (o.quick ? 3 : o.starts);
-  o.webhooks = given.webhooks ?? (o.quick ? 150 : o.webhooks);
-  return o;
+  const f = parseFlags(argv, FLAGS, DEFAULTS, MEMORY_USAGE);
+  if (f === 'help') return f;
+  const { conversations, messages, agents, ...rest } = f;
+  if (messages < conversations) throw new UsageError('--messages must be at least --conversations (each conversation has a message)');
+  return { ...rest, sizes: { conversations, messages, agents } };
 }

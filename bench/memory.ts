@@ -5,12 +5,12 @@
  * agents (seed-large-store.ts). The hub is started as a user starts it (`node bin/switchboard.js
  * start`, configured by environment) and timed from spawn to its first healthy `GET /healthz`,
  * several times; then started once more and kept: its RSS is read after start, after 1,000 agent
- * sockets connected to /api/realtime (from a child process of this runner, memory-sockets.ts, each
+ * sockets connected to /api/realtime (from a child process of this runner, agent-sockets.ts, each
  * with its agent's API token), and after traffic — signed LINE and WhatsApp webhooks into live
  * conversations, and every agent listing their conversations and opening one's history.
  *
  * Same-run baselines: a bare `node -e` node:http server's start-up; the same hub on an empty
- * database; a bare node:http + ws server holding the same 1,000 sockets (bare-ws-server.ts).
+ * database; a bare node:http + ws server holding the same 1,000 sockets (baseline-ws-server.ts).
  * Checks (exit 1 when one fails): every socket authenticated and said hello, every webhook and
  * REST call answered 2xx, each webhook's message is in the store, and each agent holding a
  * conversation saw its new messages on their socket.
@@ -20,12 +20,13 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startLineEmulator } from '../emulators/line/index.js';
 import { startTwilioEmulator } from '../emulators/twilio/index.js';
-import { forkChild, type Child } from './child.js';
-import type { BareWsReady } from './bare-ws-server.js';
+import { forkChild } from './child.js';
+import { startAgentSockets, type AgentSockets, type EventCounts, type SocketsStatus } from './agent-sockets.js';
+import type { BaselineReady } from './baseline-server.js';
+import type { BaselineWsStart } from './baseline-ws-server.js';
 import { launchBareNode, launchHub, type Launched } from './hub-launch.js';
 import { MEMORY_USAGE, MemoryUsageError, parseMemoryArgs, type MemoryOptions } from './memory-args.js';
 import { median, memorySection, memoryTable, startTable, type MemPoint, type MemRow, type StartRow } from './memory-report.js';
-import type { SocketsOpened, SocketsStats } from './memory-sockets.js';
 import { agentReads, sendWebhooks } from './memory-traffic.js';
 import { processCpuMs } from './proc-cpu.js';
 import { hubHeap, procMemory } from './proc-mem.js';
@@ -84,8 +85,11 @@ async function timeStarts(starts: number, launch: () => Promise<Launched>): Prom
 const startLine = (s: { timesMs: number[]; cpuMs: number[] }) =>
   `${median(s.timesMs).toFixed(0)} ms (median of ${s.timesMs.length}, max ${Math.max(...s.timesMs).toFixed(0)}; ${median(s.cpuMs).toFixed(0)} ms CPU)`;
 
-async function withSockets<T>(fn: (sockets: Child) => Promise<T>): Promise<T> {
-  const sockets = await forkChild(new URL('./memory-sockets.js', import.meta.url));
+/** The agents' sockets, counting what each conversation receives; the hub waits up to 30 s to say hello. */
+const SOCKETS = { track: 'conversations', timeoutMs: 30_000 } as const;
+
+async function withSockets<T>(fn: (sockets: AgentSockets) => Promise<T>): Promise<T> {
+  const sockets = await startAgentSockets();
   try {
     return await fn(sockets);
   } finally {
@@ -99,13 +103,13 @@ async function baselines(r: Run): Promise<void> {
   r.startRows.push({ name: 'bare node -e node:http', store: '–', ...bare });
   progress(`baseline: bare node -e node:http starts in ${startLine(bare)}`);
 
-  const server = await forkChild(new URL('./bare-ws-server.js', import.meta.url));
+  const server = await forkChild(new URL('./baseline-ws-server.js', import.meta.url));
   try {
-    const ready = await server.rpc.call<BareWsReady>('start');
+    const ready = await server.rpc.call<BaselineReady>('start', { pushEvents: false } satisfies BaselineWsStart);
     await sleep(500);
     const afterStart = await memPoint(server.pid);
     await withSockets(async (sockets) => {
-      const opened = await sockets.rpc.call<SocketsOpened>('open', { origin: ready.origin, tokens: new Array<string>(o.sizes.agents).fill('') });
+      const opened = await sockets.open(ready.origin, Array.from({ length: o.sizes.agents }, () => ({ token: '' })), SOCKETS);
       if (opened.hellos !== o.sizes.agents) r.failures.push(`bare ws server: ${opened.hellos} of ${o.sizes.agents} sockets said hello (${opened.firstError ?? 'no error'})`);
       await sleep(1000);
       const afterSockets = await memPoint(server.pid);
@@ -200,7 +204,7 @@ async function seededRun(r: Run, store: StoreKind): Promise<void> {
       say(`measured hub up in ${hub.readyMs.toFixed(0)} ms; ${mb(row.afterStart.rss)} RSS 10 s after start; CPU ${settling?.toFixed(1) ?? '?'} ms/s in the first 5 s, ${cpu?.toFixed(1) ?? '?'} ms/s idle in the next 5 s`);
 
       await withSockets(async (sockets) => {
-        const opened = await sockets.rpc.call<SocketsOpened>('open', { origin: hub.origin, tokens: manifest.agents.map((a) => a.token) });
+        const opened = await sockets.open(hub.origin, manifest.agents.map((a) => ({ token: a.token })), SOCKETS);
         say(`${int(opened.open)} agent sockets open in ${opened.ms} ms (${opened.failed} failed)`);
         if (opened.hellos !== manifest.agents.length) r.failures.push(`[${store}] ${opened.hellos} of ${manifest.agents.length} agent sockets authenticated and said hello (${opened.firstError ?? 'no error'})`);
         await sleep(2000);
@@ -219,25 +223,26 @@ async function seededRun(r: Run, store: StoreKind): Promise<void> {
         if (reads.failed > 0) r.failures.push(`[${store}] ${reads.failed} agent REST reads not answered 2xx: ${reads.failures.join('; ')}`);
 
         // Each message to a conversation an agent holds must reach that agent's socket.
-        let stats = await sockets.rpc.call<SocketsStats>('stats');
-        const missing = (s: SocketsStats) => [...hooks.toHeld].filter(([id, n]) => (s.messagesByConversation[id] ?? 0) < n).length;
+        const readStats = async (): Promise<SocketsStatus & EventCounts> => ({ ...(await sockets.status()), ...(await sockets.counts()) });
+        let stats = await readStats();
+        const missing = (s: EventCounts) => [...hooks.toHeld].filter(([id, n]) => (s.messagesByConversation[id] ?? 0) < n).length;
         for (let waited = 0; missing(stats) > 0 && waited < 15_000; waited += 250) {
           await sleep(250);
-          stats = await sockets.rpc.call<SocketsStats>('stats');
+          stats = await readStats();
         }
         const after = await countCustomerMessages(db.url);
         say(`customer messages in the store: ${int(before)} → ${int(after)} (+${int(after - before)} for ${int(hooks.ok)} accepted webhooks)`);
         if (after - before !== hooks.ok) r.failures.push(`[${store}] ${hooks.ok} webhooks accepted but ${after - before} customer messages stored`);
         const lost = missing(stats);
-        say(`sockets received ${Object.entries(stats.byType).map(([t, n]) => `${int(n)} ${t}`).join(', ')}; ${stats.open} still open, ${stats.closedByServer} closed by the hub`);
+        say(`sockets received ${Object.entries(stats.byType).map(([t, n]) => `${int(n)} ${t}`).join(', ')}; ${stats.open} still open, ${stats.droppedUnasked} closed by the hub`);
         if (lost > 0) r.failures.push(`[${store}] ${lost} of ${hooks.toHeld.size} agent-held conversations: their agent's socket missed new messages`);
-        if (stats.closedByServer > 0) r.failures.push(`[${store}] the hub closed ${stats.closedByServer} agent sockets`);
+        if (stats.droppedUnasked > 0) r.failures.push(`[${store}] the hub closed ${stats.droppedUnasked} agent sockets`);
 
         await sleep(2000);
         row.afterTraffic = await memPoint(hub.pid, hub.origin);
         row.peakRss = procMemory(hub.pid)?.peakRss ?? row.afterTraffic.rss;
         say(`${mb(row.afterTraffic.rss)} RSS after the traffic; peak ${mb(row.peakRss)}`);
-        await sockets.rpc.call('closeAll');
+        await sockets.disconnect();
       });
       r.memRows.push(row);
     } finally {

@@ -1,5 +1,5 @@
 /** Command-line flags of `node dist/bench/outbound.js`. */
-import { UsageError } from './args.js';
+import { DEFAULT_PG_URL, parseFlags, STORE_FLAG, type FlagTable } from './flags.js';
 import type { StoreKind } from './stores.js';
 
 export interface OutboundOptions {
@@ -31,79 +31,30 @@ export const OUTBOUND_USAGE = `Usage: node dist/bench/outbound.js [options]
   --quick             smoke run: --duration 2 --warmup 1 --customers 200 --agents 20
   --help`;
 
+const FLAGS: FlagTable<OutboundOptions> = {
+  '--duration': { kind: 'number', key: 'durationS', min: 0.1, quick: 2 },
+  '--warmup': { kind: 'number', key: 'warmupS', min: 0, quick: 1 },
+  '--connections': { kind: 'number', key: 'connections', min: 1, round: true },
+  '--agents': { kind: 'number', key: 'agents', min: 1, round: true, quick: 20 },
+  '--customers': { kind: 'number', key: 'customers', min: 1, round: true, quick: 200 },
+  '--store': STORE_FLAG,
+  '--pg-url': { kind: 'string', key: 'pgUrl' },
+  '--drain': { kind: 'number', key: 'drainS', min: 1 },
+  '--cpu-prof': { kind: 'string', key: 'cpuProfDir' },
+};
+
+const DEFAULTS: OutboundOptions = {
+  durationS: 10,
+  warmupS: 3,
+  connections: 64,
+  agents: 50,
+  customers: 1000,
+  stores: ['sqlite', 'postgres'],
+  pgUrl: DEFAULT_PG_URL,
+  drainS: 60,
+  quick: false,
+};
+
 export function parseOutboundArgs(argv: string[]): OutboundOptions | 'help' {
-  const o: OutboundOptions = {
-    durationS: 10,
-    warmupS: 3,
-    connections: 64,
-    agents: 50,
-    customers: 1000,
-    stores: ['sqlite', 'postgres'],
-    pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
-    drainS: 60,
-    quick: false,
-  };
-  const given = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value\n${OUTBOUND_USAGE}`);
-      return v;
-    };
-    const number = (min: number): number => {
-      const v = Number(value());
-      if (!Number.isFinite(v) || v < min) throw new UsageError(`${flag} must be a number >= ${min}`);
-      return v;
-    };
-    given.add(flag);
-    switch (flag) {
-      case '--duration':
-        o.durationS = number(0.1);
-        break;
-      case '--warmup':
-        o.warmupS = number(0);
-        break;
-      case '--connections':
-        o.connections = Math.round(number(1));
-        break;
-      case '--agents':
-        o.agents = Math.round(number(1));
-        break;
-      case '--customers':
-        o.customers = Math.round(number(1));
-        break;
-      case '--store': {
-        const v = value();
-        if (v === 'both') o.stores = ['sqlite', 'postgres'];
-        else if (v === 'sqlite' || v === 'postgres') o.stores = [v];
-        else throw new UsageError(`--store must be sqlite, postgres or both, not ${v}`);
-        break;
-      }
-      case '--pg-url':
-        o.pgUrl = value();
-        break;
-      case '--drain':
-        o.drainS = number(1);
-        break;
-      case '--cpu-prof':
-        o.cpuProfDir = value();
-        break;
-      case '--quick':
-        o.quick = true;
-        break;
-      case '--help':
-      case '-h':
-        return 'help';
-      default:
-        throw new UsageError(`unknown option ${flag}\n${OUTBOUND_USAGE}`);
-    }
-  }
-  if (o.quick) {
-    if (!given.has('--duration')) o.durationS = 2;
-    if (!given.has('--warmup')) o.warmupS = 1;
-    if (!given.has('--customers')) o.customers = 200;
-    if (!given.has('--agents')) o.agents = 20;
-  }
-  return o;
+  return parseFlags(argv, FLAGS, DEFAULTS, OUTBOUND_USAGE);
 }

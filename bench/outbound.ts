@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Pool } from 'undici';
-import { UsageError } from './args.js';
+import { UsageError } from './flags.js';
 import { forkChild, type Child } from './child.js';
 import type { BenchAgent } from './hub-process.js';
 import type { CpuSample } from './ipc.js';
