@@ -1,4 +1,5 @@
 /** Twilio Programmable Messaging (WhatsApp) emulator: a local Twilio for the hub, the official SDK, and people. */
+import { setMaxListeners } from 'node:events';
 import { listen } from '../shared/http.js';
 import { getFormValidator, type EmulatorContext } from './context.js';
 import { createCustomer } from './customer.js';
@@ -34,6 +35,8 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
   const state = new EmulatorState(now);
   const customers = new Map<string, EmulatedWhatsAppCustomer>();
   const abort = new AbortController();
+  // Every callback in flight listens on it (hundreds at a time under load): not a leak.
+  setMaxListeners(0, abort.signal);
   const agents = createSenderAgents();
   const ctx: EmulatorContext = {
     state,
