@@ -73,21 +73,27 @@ export async function seedTwilio(hub: Hub, s: TwilioSeed): Promise<TwilioSeeded>
   return { accountId: account.id, webhookUrl: account.callbackUrl, statusCallbackUrl, queueId: ws.fallbackQueueId };
 }
 
-/** Waits for the customers' conversations in the queue, then each agent picks its share (round robin). */
+/**
+ * Each agent picks its share of the customers' conversations from the queue (round robin), as
+ * they arrive. The queue view lists the 500 oldest at a time, so it is read again until every
+ * expected conversation was picked.
+ */
 export async function assignConversations(hub: Hub, r: AssignRequest): Promise<Assigned[]> {
   const deadline = Date.now() + r.timeoutMs;
   const adminView = asUser('bench', 'admin', 'bench@bench.local');
-  let open = await hub.conversations.queueItems(adminView, r.queueId);
-  while (open.length < r.expect) {
-    if (Date.now() > deadline) throw new Error(`only ${open.length} of ${r.expect} conversations reached the queue`);
-    await new Promise((res) => setTimeout(res, 50));
-    open = await hub.conversations.queueItems(adminView, r.queueId);
-  }
   const out: Assigned[] = [];
-  for (const [i, c] of open.entries()) {
-    const agentIndex = i % r.agentIds.length;
-    await hub.conversations.pick(asUser(r.agentIds[agentIndex]!, 'agent', `agent${agentIndex}@bench.local`), c.id);
-    out.push({ conversationId: c.id, agentIndex });
+  while (out.length < r.expect) {
+    if (Date.now() > deadline) throw new Error(`only ${out.length} of ${r.expect} conversations reached the queue`);
+    const open = await hub.conversations.queueItems(adminView, r.queueId);
+    if (open.length === 0) {
+      await new Promise((res) => setTimeout(res, 50));
+      continue;
+    }
+    for (const c of open) {
+      const agentIndex = out.length % r.agentIds.length;
+      await hub.conversations.pick(asUser(r.agentIds[agentIndex]!, 'agent', `agent${agentIndex}@bench.local`), c.id);
+      out.push({ conversationId: c.id, agentIndex });
+    }
   }
   return out;
 }
