@@ -184,6 +184,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     onJobs,
     // A bare 1–5 after an inline survey answers it instead of opening a conversation.
     interceptors: [(m) => surveys.intercept(m)],
+    fetchesProfiles: (kind) => adapterFor(kind)?.capabilities.profiles === true,
     resolveRoute: async (accountId, address) => {
       const instance = await routing.findChannelInstance(accountId, address);
       if (!instance) return undefined;

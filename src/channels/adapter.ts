@@ -182,6 +182,8 @@ export interface ChannelCapabilities {
   outboundMediaTypes: Partial<Record<'image' | 'video' | 'audio' | 'file', ReadonlyArray<string>>>;
   /** The provider shows typing and agent joined/left signals (ChannelClient.sendSignal). */
   signals?: boolean;
+  /** The provider tells a user's name and picture on request (ChannelClient.fetchProfile). */
+  profiles?: boolean;
 }
 
 /** Per-account client: built from one account's credentials, immutable, never shared. */

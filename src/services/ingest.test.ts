@@ -49,7 +49,7 @@ function realResolveRoute(f: Pick<Fixture, 'routing' | 'store'>): ResolveRoute {
   };
 }
 
-function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: number; lanes?: number } = {}): IngestService {
+function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: number; lanes?: number; fetchesProfiles?: (kind: string) => boolean } = {}): IngestService {
   const lines = f.logLines;
   const log = createLogger(
     'trace',
@@ -76,6 +76,7 @@ function ingestFor(f: Fixture, o: { resolveRoute?: ResolveRoute; maxBatch?: numb
     ...(o.maxBatch ? { maxBatch: o.maxBatch } : {}),
     // One lane unless a test says otherwise: batch counts are then exact.
     lanes: o.lanes ?? 1,
+    ...(o.fetchesProfiles ? { fetchesProfiles: o.fetchesProfiles } : {}),
   });
 }
 
@@ -466,5 +467,13 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
       const conv = await conversationOf(f.store, acc.id, u);
       expect(await transcript(f.store, conv.id)).toEqual([1, 2, 3, 4, 5].map((k) => `${k}:${u} #${k}`));
     }
+  });
+
+  it('queues no profile fetch for a channel that cannot tell profiles', async () => {
+    const acc = await account(f, true);
+    const ingest = ingestFor(f, { fetchesProfiles: (k) => k !== 'line' });
+    await ingest.submit(acc, [textEvent('Knoprofile', 'hi')]);
+    expect(await count(f.store, 'messages')).toBe(1);
+    expect(await f.store.db.selectFrom('jobs').select('kind').where('kind', '=', 'fetch_profile').execute()).toEqual([]);
   });
 });

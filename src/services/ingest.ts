@@ -9,8 +9,8 @@ import type { InboundEvent } from '../channels/adapter.js';
 import { isMediaContent, type MessageContent } from '../domain/message.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { ConversationsRepo, type Conversation, type Identity, type Message } from '../store/conversations-repo.js';
-import { eventKey, identityKey, IngestRepo } from '../store/ingest-repo.js';
+import { ConversationsRepo, type Conversation, type Message } from '../store/conversations-repo.js';
+import { eventKey, identityKey, IngestRepo, type SenderConversation } from '../store/ingest-repo.js';
 import { JobsRepo } from '../store/jobs-repo.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/db.js';
@@ -40,21 +40,15 @@ export type ResolveRoute = (accountId: string, address: string) => Promise<Route
 const routeKey = (accountId: string, address: string) => `${accountId}\u0000${address}`;
 
 /**
- * The live conversation a customer event can be appended to in a batch: the sender is known, tells
- * nothing new about themselves (else their identity is refreshed the one-at-a-time way) and has a
- * live conversation.
+ * The live conversation a customer event can be appended to in a batch: the sender has one and
+ * tells nothing new about themselves (else their identity is refreshed the one-at-a-time way).
  */
-function liveConversationFor(
-  accountId: string,
-  event: CustomerEvent,
-  identities: Map<string, Identity>,
-  live: Map<string, Conversation>,
-): Conversation | undefined {
-  const identity = identities.get(identityKey(accountId, event.user.id));
-  if (!identity) return undefined;
+function liveConversationFor(accountId: string, event: CustomerEvent, live: Map<string, SenderConversation>): Conversation | undefined {
+  const found = live.get(identityKey(accountId, event.user.id));
+  if (!found) return undefined;
   const { displayName, language } = event.user;
-  if ((displayName !== undefined && displayName !== identity.displayName) || (language !== undefined && language !== identity.language)) return undefined;
-  return live.get(identity.id);
+  if ((displayName !== undefined && displayName !== found.displayName) || (language !== undefined && language !== found.language)) return undefined;
+  return found.conversation;
 }
 
 interface Pending {
@@ -113,6 +107,8 @@ export interface IngestDeps {
   lanes?: number;
   /** See MessageInterceptor. */
   interceptors?: MessageInterceptor[];
+  /** Whether a channel can tell a new customer's profile (a fetch is queued); every kind if absent. */
+  fetchesProfiles?: (kind: string) => boolean;
 }
 
 /** One sequence of batches: committed one after another. */
@@ -247,8 +243,7 @@ export class IngestService {
       // A redelivery was stored before; the same event twice in one batch counts once.
       const todo = items.filter(({ account, event }) => fresh.delete(eventKey(account.id, event.eventId)));
       const customers = todo.flatMap(({ account, event }) => (isCustomerEvent(event) ? [{ accountId: account.id, providerUserId: event.user.id }] : []));
-      const identities = customers.length ? await repo.identities(customers) : new Map<string, Identity>();
-      const live = identities.size ? await repo.liveConversations([...identities.values()].map((i) => i.id)) : new Map<string, Conversation>();
+      const live = customers.length ? await repo.liveConversationsOfSenders(customers) : new Map<string, SenderConversation>();
 
       const pending = new CustomerMessageBatch<IngestAccount>(repo);
       // Status callbacks touch only outbound messages: they are applied together, last.
@@ -261,7 +256,7 @@ export class IngestService {
           statuses.push({ accountId: account.id, event });
           continue;
         }
-        const conv = isCustomerEvent(event) ? liveConversationFor(account.id, event, identities, live) : undefined;
+        const conv = isCustomerEvent(event) ? liveConversationFor(account.id, event, live) : undefined;
         if (conv && isCustomerEvent(event)) {
           pending.add(conv.id, { account, event, content: customerContent(event) });
           continue;
@@ -404,7 +399,7 @@ export class IngestService {
     const repo = new ConversationsRepo(trx);
     const now = this.deps.clock.now();
     const { identity, created: newIdentity } = await repo.upsertIdentity(account.id, account.kind, event.user.id, event.user, now);
-    if (newIdentity) {
+    if (newIdentity && (this.deps.fetchesProfiles?.(account.kind) ?? true)) {
       await new JobsRepo(trx, this.deps.store.dialect).enqueue('fetch_profile', { identityId: identity.id, accountId: account.id }, now);
       fx.jobsAdded++;
     }

@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { MessageStatus } from '../domain/message.js';
-import { toConversation, toIdentity, toMessage, type Conversation, type Identity, type Message } from './conversations-repo.js';
+import { toConversation, toMessage, type Conversation, type Message } from './conversations-repo.js';
 import type { ConversationsTable, Database, MessagesTable } from './schema.js';
 
 /** Rows per multi-row statement: far under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
@@ -34,6 +34,13 @@ export interface Bump {
   count: number;
   /** The newest reply token among the appended messages, if any carried one. */
   replyToken?: string;
+}
+
+/** A sender's live conversation and what their identity says of them. */
+export interface SenderConversation {
+  conversation: Conversation;
+  displayName: string | null;
+  language: string | null;
 }
 
 /** A conversation as it is after a bump, with what the bot runner needs to know. */
@@ -80,36 +87,30 @@ export class IngestRepo {
     return fresh;
   }
 
-  /** The identities already known, by identityKey. */
-  async identities(keys: ReadonlyArray<{ accountId: string; providerUserId: string }>): Promise<Map<string, Identity>> {
-    const out = new Map<string, Identity>();
-    const byAccount = new Map<string, string[]>();
-    for (const k of keys) byAccount.set(k.accountId, [...(byAccount.get(k.accountId) ?? []), k.providerUserId]);
+  /**
+   * The live (open, active, waiting) conversations of these senders, by identityKey, with what
+   * the sender's identity says of them — one statement: a sender without a live conversation is
+   * stored the one-at-a-time way anyway.
+   */
+  async liveConversationsOfSenders(keys: ReadonlyArray<{ accountId: string; providerUserId: string }>): Promise<Map<string, SenderConversation>> {
+    const out = new Map<string, SenderConversation>();
+    const byAccount = new Map<string, Set<string>>();
+    for (const k of keys) byAccount.set(k.accountId, (byAccount.get(k.accountId) ?? new Set()).add(k.providerUserId));
     for (const [accountId, ids] of byAccount) {
-      for (const part of chunks([...new Set(ids)])) {
+      for (const part of chunks([...ids])) {
         const rows = await this.db
-          .selectFrom('identities')
-          .selectAll()
-          .where('account_id', '=', accountId)
-          .where('provider_user_id', 'in', part)
+          .selectFrom('conversations')
+          .innerJoin('identities', 'identities.id', 'conversations.identity_id')
+          .selectAll('conversations')
+          .select(['identities.provider_user_id as sender_id', 'identities.display_name as sender_name', 'identities.language as sender_language'])
+          .where('identities.account_id', '=', accountId)
+          .where('identities.provider_user_id', 'in', part)
+          .where('conversations.state', 'in', ['open', 'active', 'waiting'])
           .execute();
-        for (const r of rows) out.set(identityKey(r.account_id, r.provider_user_id), toIdentity(r));
+        for (const r of rows) {
+          out.set(identityKey(accountId, r.sender_id), { conversation: toConversation(r), displayName: r.sender_name, language: r.sender_language });
+        }
       }
-    }
-    return out;
-  }
-
-  /** Live (open, active, waiting) conversations of these identities, by identity id. */
-  async liveConversations(identityIds: readonly string[]): Promise<Map<string, Conversation>> {
-    const out = new Map<string, Conversation>();
-    for (const part of chunks([...new Set(identityIds)])) {
-      const rows = await this.db
-        .selectFrom('conversations')
-        .selectAll()
-        .where('identity_id', 'in', part)
-        .where('state', 'in', ['open', 'active', 'waiting'])
-        .execute();
-      for (const r of rows) out.set(r.identity_id, toConversation(r));
     }
     return out;
   }

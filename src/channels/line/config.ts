@@ -36,6 +36,7 @@ export const LINE_MAX_TEXT_LENGTH = 5000;
 export const lineCapabilities: ChannelCapabilities = Object.freeze({
   // LINE lets an account push to a friend at any time: no messaging window, no templates.
   templates: false,
+  profiles: true,
   maxTextLength: LINE_MAX_TEXT_LENGTH,
   inboundContent: Object.freeze(['text', 'image', 'video', 'audio', 'file', 'location', 'sticker', 'postback'] as const),
   outboundContent: Object.freeze(['text', 'image', 'video', 'audio', 'location', 'sticker'] as const),
