@@ -40,6 +40,7 @@ describe('LINE settings and capabilities', () => {
     expect(lineAdapter.kind).toBe('line');
     expect(lineAdapter.capabilities).toEqual({
       templates: false,
+      profiles: true,
       maxTextLength: 5000,
       inboundContent: ['text', 'image', 'video', 'audio', 'file', 'location', 'sticker', 'postback'],
       outboundContent: ['text', 'image', 'video', 'audio', 'location', 'sticker'],
