@@ -21,7 +21,7 @@ export const BENCHES: readonly Bench[] = [
   { id: 'outbound', file: 'outbound.js', what: "agents' messages → emulators, with status callbacks" },
   { id: 'memory', file: 'memory.js', what: 'RSS and start-up on a large store with 1,000 agent sockets' },
   { id: 'scale-out', file: 'scale-out.js', what: 'two hub processes on one PostgreSQL' },
-  { id: 'distribution', file: 'distribution.js', what: 'work distribution: assignment and freed-capacity latency' },
+  { id: 'distribution', file: 'distribution.js', what: 'work distribution: assignment and freed-capacity latency', args: ['--store', 'both'] },
 ];
 
 export const USAGE = `Usage: npm run bench -- [options]   (or node dist/bench/all.js after npm run build)
