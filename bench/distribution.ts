@@ -41,7 +41,7 @@ import { RoutingConfigRepo } from '../src/store/routing-config-repo.js';
 import { UsersRepo } from '../src/store/users-repo.js';
 import { DEFAULT_PG_URL, parseFlags, STORE_FLAG, UsageError, type FlagTable } from './flags.js';
 import { topFunctions, topPackages } from './profile-top.js';
-import { busyShare, machineTicks } from './proc-cpu.js';
+import { benchLog, reportIdle } from './bench-log.js';
 import { machineDescription } from './report.js';
 import { RESULTS_FILE, writeSection } from './results-file.js';
 import { Samples, type LatencySummary } from './samples.js';
@@ -586,21 +586,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const o = parsed;
-  const t0 = performance.now();
-  const log: string[] = [];
-  const progress = (line: string) => {
-    const stamped = `[${((performance.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`;
-    log.push(stamped);
-    console.log(stamped);
-  };
+  const { progress, lines: log } = benchLog();
   const machine = machineDescription();
   progress(`machine: ${machine.join('; ')}`);
-  const before = machineTicks();
-  await sleep(1000);
-  const idleBusy = busyShare(before, machineTicks());
-  if (idleBusy !== undefined) {
-    progress(`machine ${Math.round(idleBusy * 100)} % busy in the second before the run${idleBusy > 0.15 ? ' — warning: something else is running; figures will be low and noisy' : ''}`);
-  }
+  await reportIdle(progress);
   const profDir = o.cpuProfDir ? resolve(o.cpuProfDir) : undefined;
   if (profDir) mkdirSync(profDir, { recursive: true });
 

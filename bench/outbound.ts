@@ -29,6 +29,7 @@ import { outboundSection, outboundTable, type OutboundRow } from './outbound-rep
 import type { Assigned, OutboundState, TwilioSeeded } from './outbound-seed.js';
 import { topFunctions, topPackages } from './profile-top.js';
 import { busyShare, machineTicks, pgBackendCpuByPid, pgCpuBetweenMs } from './proc-cpu.js';
+import { benchLog, reportIdle } from './bench-log.js';
 import { machineDescription } from './report.js';
 import { RESULTS_FILE, writeSection } from './results-file.js';
 import type { StoreKind } from './stores.js';
@@ -285,22 +286,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const o = parsed;
-  const t0 = performance.now();
-  const log: string[] = [];
-  const progress: Progress = (line) => {
-    const stamped = `[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`;
-    log.push(stamped);
-    console.log(stamped);
-  };
+  const { progress, lines: log } = benchLog();
   const machine = machineDescription();
   progress(`machine: ${machine.join('; ')}`);
-  const before = machineTicks();
-  await sleep(1000);
-  const idleBusy = busyShare(before, machineTicks());
-  if (idleBusy !== undefined) {
-    const warn = idleBusy > 0.15 ? ' — warning: something else is running; figures will be low and noisy' : '';
-    progress(`machine ${Math.round(idleBusy * 100)} % busy in the second before the run${warn}`);
-  }
+  await reportIdle(progress);
   if (o.cpuProfDir) mkdirSync(resolve(o.cpuProfDir), { recursive: true });
 
   const runTag = `bench-${hex(3)}`;

@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { startLineEmulator } from '../emulators/line/index.js';
 import { startTwilioEmulator } from '../emulators/twilio/index.js';
 import { parseArgs, USAGE, UsageError } from './args.js';
@@ -15,7 +14,7 @@ import type { LineChannelCreds } from './hub-process.js';
 import type { TwilioSeed, TwilioSeeded } from './outbound-seed.js';
 import type { SenderMix } from './line-bodies.js';
 import { topFunctions, topPackages } from './profile-top.js';
-import { busyShare, machineTicks } from './proc-cpu.js';
+import { benchLog, reportIdle } from './bench-log.js';
 import { ingestSection, machineDescription, resultsTable } from './report.js';
 import { RESULTS_FILE, writeSection } from './results-file.js';
 import { runScenario, type ScenarioResult, type ScenarioSpec } from './scenario.js';
@@ -36,23 +35,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const o = parsed;
-  const t0 = performance.now();
-  const log: string[] = [];
-  const progress = (line: string) => {
-    const stamped = `[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${line}`;
-    log.push(stamped);
-    console.log(stamped);
-  };
+  const { progress, lines: log } = benchLog();
   const machine = machineDescription();
   progress(`machine: ${machine.join('; ')}`);
-  // Other work on the machine takes CPU from both the generator and the server: say so.
-  const before = machineTicks();
-  await new Promise((r) => setTimeout(r, 1000));
-  const idleBusy = busyShare(before, machineTicks());
-  if (idleBusy !== undefined) {
-    const warn = idleBusy > 0.15 ? ' — warning: something else is running; figures will be low and noisy' : '';
-    progress(`machine ${Math.round(idleBusy * 100)} % busy in the second before the run${warn}`);
-  }
+  await reportIdle(progress);
 
   const line: LineChannelCreds = {
     channelId: '2000000001',
