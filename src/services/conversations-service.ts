@@ -214,7 +214,7 @@ export class ConversationsService {
     });
     this.d.metrics.messagesStored.inc({ direction: 'out' });
     this.d.onJobs();
-    this.d.bus.publish({ type: 'message.created', conversation: summarize({ ...c, lastSeq: msg.seq, lastMessageAt: now }), message: msg });
+    this.d.bus.publish({ type: 'message.created', conversation: summarize({ ...c, lastMessageAt: now }), message: msg });
     return msg;
   }
 
@@ -295,7 +295,7 @@ export class ConversationsService {
     });
     this.d.metrics.messagesStored.inc({ direction: 'out' });
     this.d.onJobs();
-    this.d.bus.publish({ type: 'message.created', conversation: summarize({ ...c, lastSeq: msg.seq, lastMessageAt: now }), message: msg });
+    this.d.bus.publish({ type: 'message.created', conversation: summarize({ ...c, lastMessageAt: now }), message: msg });
     return { sent: msg };
   }
 

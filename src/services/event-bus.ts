@@ -40,7 +40,10 @@ export interface OfferView {
   firstMessage?: string | null;
 }
 
-export function summarize(c: Conversation): ConversationSummary {
+/** The fields of a conversation its events carry. */
+export type SummarizedFields = 'id' | 'state' | 'queueId' | 'agentId' | 'accountId' | 'channelInstanceId' | 'identityId' | 'contactId' | 'lastMessageAt' | 'lastCustomerAt';
+
+export function summarize(c: Pick<Conversation, SummarizedFields>): ConversationSummary {
   return {
     id: c.id,
     state: c.state,

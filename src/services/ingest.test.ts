@@ -384,7 +384,7 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
     await new ConversationsRepo(f.store.db).transition(conv.id, 'open', 'closed', {}, f.clock.now());
     const ev = textEvent('Kclosed', 'too late');
     if (ev.type !== 'message') throw new Error('unreachable');
-    const batch = new CustomerMessageBatch<IngestAccount>(new IngestRepo(f.store.db));
+    const batch = new CustomerMessageBatch<IngestAccount>(new IngestRepo(f.store.db, f.store.dialect));
     batch.add(conv.id, { account: acc, event: ev, content: ev.content });
     const { groups, orphans } = await batch.write(f.clock.now());
     expect(groups).toEqual([]);
@@ -449,7 +449,7 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
   it('a status written only if the message still has the status it was read with', async () => {
     const acc = await account(f, true);
     const msg = await outbound(acc, 'Krace', 'SMrace');
-    const repo = new IngestRepo(f.store.db);
+    const repo = new IngestRepo(f.store.db, f.store.dialect);
     expect(await repo.applyStatuses([{ messageId: msg.id, expected: 'sent', status: 'delivered' }], f.clock.now())).toEqual([]);
     const [written] = await repo.applyStatuses([{ messageId: msg.id, expected: 'sending', status: 'delivered' }], f.clock.now());
     expect(written?.status).toBe('delivered');

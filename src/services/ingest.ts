@@ -43,12 +43,12 @@ const routeKey = (accountId: string, address: string) => `${accountId}\u0000${ad
  * The live conversation a customer event can be appended to in a batch: the sender has one and
  * tells nothing new about themselves (else their identity is refreshed the one-at-a-time way).
  */
-function liveConversationFor(accountId: string, event: CustomerEvent, live: Map<string, SenderConversation>): Conversation | undefined {
+function liveConversationFor(accountId: string, event: CustomerEvent, live: Map<string, SenderConversation>): string | undefined {
   const found = live.get(identityKey(accountId, event.user.id));
   if (!found) return undefined;
   const { displayName, language } = event.user;
   if ((displayName !== undefined && displayName !== found.displayName) || (language !== undefined && language !== found.language)) return undefined;
-  return found.conversation;
+  return found.conversationId;
 }
 
 interface Pending {
@@ -235,7 +235,7 @@ export class IngestService {
     const routes = await this.resolveRoutes(batch);
     await this.deps.store.db.transaction().execute(async (trx) => {
       const now = this.deps.clock.now();
-      const repo = new IngestRepo(trx);
+      const repo = new IngestRepo(trx, this.deps.store.dialect);
       const items = batch.flatMap((p) => p.events.map((event) => ({ account: p.account, event })));
       const fresh = await repo.recordEvents(
         items.map(({ account, event }) => ({ accountId: account.id, eventId: event.eventId, eventType: event.type, payload: JSON.stringify(event.raw), at: now })),
@@ -256,9 +256,9 @@ export class IngestService {
           statuses.push({ accountId: account.id, event });
           continue;
         }
-        const conv = isCustomerEvent(event) ? liveConversationFor(account.id, event, live) : undefined;
-        if (conv && isCustomerEvent(event)) {
-          pending.add(conv.id, { account, event, content: customerContent(event) });
+        const conversationId = isCustomerEvent(event) ? liveConversationFor(account.id, event, live) : undefined;
+        if (conversationId && isCustomerEvent(event)) {
+          pending.add(conversationId, { account, event, content: customerContent(event) });
           continue;
         }
         // Everything else goes one at a time, after what came before it (order within a conversation).
@@ -314,7 +314,7 @@ export class IngestService {
    * A customer who answers a Waiting conversation brings it back to the same agent (affinity);
    * without affinity it goes back to its queue for whoever is free.
    */
-  private async resume(repo: ConversationsRepo, conv: Conversation, route: RouteTarget | undefined, now: number): Promise<Conversation | undefined> {
+  private async resume(repo: ConversationsRepo, conv: Pick<Conversation, 'id' | 'workstreamId'>, route: RouteTarget | undefined, now: number): Promise<Conversation | undefined> {
     const keepAgent = route?.workstreamId !== conv.workstreamId || route.affinity !== false;
     return keepAgent ? repo.transition(conv.id, 'waiting', 'active', {}, now) : repo.transition(conv.id, 'waiting', 'open', { agentId: null }, now);
   }
@@ -417,7 +417,7 @@ export class IngestService {
           { ...(replyToken ? { replyToken } : {}) },
         );
         fx.messagesStored++;
-        fx.publish.push({ type: 'message.created', conversation: summarize({ ...last, lastSeq: answer.seq, lastMessageAt: now, lastCustomerAt: now }), message: answer });
+        fx.publish.push({ type: 'message.created', conversation: summarize({ ...last, lastMessageAt: now, lastCustomerAt: now }), message: answer });
         return answer;
       }
       if (!route) {

@@ -7,6 +7,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { MessageStatus } from '../domain/message.js';
 import { toConversation, toMessage, type Conversation, type Message } from './conversations-repo.js';
+import type { Dialect } from './db.js';
+import { placeholders, runSql, sqlText, valuesList, type SqlParam } from './raw-sql.js';
 import type { ConversationsTable, Database, MessagesTable } from './schema.js';
 
 /** Rows per multi-row statement: far under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
@@ -38,13 +40,61 @@ export interface Bump {
 
 /** A sender's live conversation and what their identity says of them. */
 export interface SenderConversation {
-  conversation: Conversation;
+  conversationId: string;
   displayName: string | null;
   language: string | null;
 }
 
-/** A conversation as it is after a bump, with what the bot runner needs to know. */
-export type BumpedConversation = Conversation & { botId: string | null; assignedAt: number | null };
+/**
+ * A conversation as it is after a bump: what its events' summary, a resume and the bot runner
+ * need (not its context, which is costly to read and parse for every batch).
+ */
+export type BumpedConversation = Pick<
+  Conversation,
+  'id' | 'accountId' | 'channelInstanceId' | 'identityId' | 'contactId' | 'workstreamId' | 'queueId' | 'agentId' | 'state' | 'lastSeq' | 'lastMessageAt' | 'lastCustomerAt'
+> & { botId: string | null; assignedAt: number | null };
+
+type BumpedRow = Pick<
+  Selectable<ConversationsTable>,
+  | 'id'
+  | 'account_id'
+  | 'channel_instance_id'
+  | 'identity_id'
+  | 'contact_id'
+  | 'workstream_id'
+  | 'queue_id'
+  | 'agent_id'
+  | 'state'
+  | 'last_seq'
+  | 'last_message_at'
+  | 'last_customer_at'
+  | 'bot_id'
+  | 'assigned_at'
+>;
+
+const BUMPED_COLUMNS =
+  'conversations.id, conversations.account_id, conversations.channel_instance_id, conversations.identity_id, conversations.contact_id, conversations.workstream_id, ' +
+  'conversations.queue_id, conversations.agent_id, conversations.state, conversations.last_seq, conversations.last_message_at, conversations.last_customer_at, ' +
+  'conversations.bot_id, conversations.assigned_at';
+
+function toBumped(r: BumpedRow): BumpedConversation {
+  return {
+    id: r.id,
+    accountId: r.account_id,
+    channelInstanceId: r.channel_instance_id,
+    identityId: r.identity_id,
+    contactId: r.contact_id,
+    workstreamId: r.workstream_id,
+    queueId: r.queue_id,
+    agentId: r.agent_id,
+    state: r.state,
+    lastSeq: r.last_seq,
+    lastMessageAt: r.last_message_at,
+    lastCustomerAt: r.last_customer_at,
+    botId: r.bot_id,
+    assignedAt: r.assigned_at,
+  };
+}
 
 /** A delivery status to record on a message, if it still has the status it was read with. */
 export interface StatusChange {
@@ -67,7 +117,10 @@ function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 export class IngestRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
 
   /**
    * Records provider event ids; answers the keys (see eventKey) that were new. A redelivered event
@@ -76,12 +129,13 @@ export class IngestRepo {
   async recordEvents(rows: readonly EventRecord[]): Promise<Set<string>> {
     const fresh = new Set<string>();
     for (const part of chunks(rows)) {
-      const inserted = await this.db
-        .insertInto('inbound_events')
-        .values(part.map((r) => ({ account_id: r.accountId, event_id: r.eventId, event_type: r.eventType, payload: r.payload, received_at: r.at })))
-        .onConflict((oc) => oc.columns(['account_id', 'event_id']).doNothing())
-        .returning(['account_id', 'event_id'])
-        .execute();
+      const text = sqlText(this.dialect, `recordEvents:${part.length}`, () =>
+        `insert into inbound_events (account_id, event_id, event_type, payload, received_at) values ${valuesList(part.length, '(?, ?, ?, ?, ?)')}
+        on conflict (account_id, event_id) do nothing returning account_id, event_id`,
+      );
+      const params: SqlParam[] = [];
+      for (const r of part) params.push(r.accountId, r.eventId, r.eventType, r.payload, r.at);
+      const inserted = await runSql<{ account_id: string; event_id: string }>(this.db, this.dialect, text, params);
       for (const r of inserted) fresh.add(eventKey(r.account_id, r.event_id));
     }
     return fresh;
@@ -90,7 +144,7 @@ export class IngestRepo {
   /**
    * The live (open, active, waiting) conversations of these senders, by identityKey, with what
    * the sender's identity says of them — one statement: a sender without a live conversation is
-   * stored the one-at-a-time way anyway.
+   * stored the one-at-a-time way anyway. Only the ids: bump answers the rows it changed.
    */
   async liveConversationsOfSenders(keys: ReadonlyArray<{ accountId: string; providerUserId: string }>): Promise<Map<string, SenderConversation>> {
     const out = new Map<string, SenderConversation>();
@@ -98,18 +152,16 @@ export class IngestRepo {
     for (const k of keys) byAccount.set(k.accountId, (byAccount.get(k.accountId) ?? new Set()).add(k.providerUserId));
     for (const [accountId, ids] of byAccount) {
       for (const part of chunks([...ids])) {
-        const rows = await this.db
-          .selectFrom('conversations')
-          .innerJoin('identities', 'identities.id', 'conversations.identity_id')
-          .selectAll('conversations')
-          .select(['identities.provider_user_id as sender_id', 'identities.display_name as sender_name', 'identities.language as sender_language'])
-          .where('identities.account_id', '=', accountId)
-          .where('identities.provider_user_id', 'in', part)
-          .where('conversations.state', 'in', ['open', 'active', 'waiting'])
-          .execute();
-        for (const r of rows) {
-          out.set(identityKey(accountId, r.sender_id), { conversation: toConversation(r), displayName: r.sender_name, language: r.sender_language });
-        }
+        const text = sqlText(this.dialect, `liveConversationsOfSenders:${part.length}`, () =>
+          `select c.id, i.provider_user_id, i.display_name, i.language from conversations c
+          inner join identities i on i.id = c.identity_id
+          where i.account_id = ? and i.provider_user_id in (${placeholders(part.length)}) and c.state in ('open', 'active', 'waiting')`,
+        );
+        const rows = await runSql<{ id: string; provider_user_id: string; display_name: string | null; language: string | null }>(this.db, this.dialect, text, [
+          accountId,
+          ...part,
+        ]);
+        for (const r of rows) out.set(identityKey(accountId, r.provider_user_id), { conversationId: r.id, displayName: r.display_name, language: r.language });
       }
     }
     return out;
@@ -124,21 +176,24 @@ export class IngestRepo {
   async bump(bumps: readonly Bump[], at: number): Promise<Map<string, BumpedConversation>> {
     const out = new Map<string, BumpedConversation>();
     for (const part of chunks(bumps)) {
-      const values = sql.join(part.map((b) => sql`(${b.conversationId}, cast(${b.count} as integer), ${b.replyToken ?? null})`));
-      // SQLite answers the updated table's columns for *, PostgreSQL v's too (unused).
-      const rows = await sql<Selectable<ConversationsTable>>`
-        with v(bump_id, bump_n, bump_token) as (values ${values})
+      // The count's type is spelled out: PostgreSQL reads untyped VALUES parameters as text.
+      const text = sqlText(this.dialect, `bump:${part.length}`, () =>
+        `with v(bump_id, bump_n, bump_token) as (values ${valuesList(part.length, '(?, cast(? as integer), ?)')})
         update conversations set
           last_seq = conversations.last_seq + v.bump_n,
-          last_message_at = ${at},
-          updated_at = ${at},
-          last_customer_at = ${at},
+          last_message_at = ?,
+          updated_at = ?,
+          last_customer_at = ?,
           reply_token = coalesce(v.bump_token, conversations.reply_token),
-          reply_token_at = case when v.bump_token is null then conversations.reply_token_at else ${at} end
+          reply_token_at = case when v.bump_token is null then conversations.reply_token_at else ? end
         from v
         where conversations.id = v.bump_id and conversations.state in ('open', 'active', 'waiting')
-        returning *`.execute(this.db);
-      for (const r of rows.rows) out.set(r.id, { ...toConversation(r), botId: r.bot_id, assignedAt: r.assigned_at });
+        returning ${BUMPED_COLUMNS}`,
+      );
+      const params: SqlParam[] = [];
+      for (const b of part) params.push(b.conversationId, b.count, b.replyToken ?? null);
+      params.push(at, at, at, at);
+      for (const r of await runSql<BumpedRow>(this.db, this.dialect, text, params)) out.set(r.id, toBumped(r));
     }
     return out;
   }
@@ -146,28 +201,14 @@ export class IngestRepo {
   /** Customer messages whose sequence numbers were reserved with bump. */
   async insertCustomerMessages(rows: readonly MessageRow[]): Promise<void> {
     for (const part of chunks(rows)) {
-      await this.db
-        .insertInto('messages')
-        .values(
-          part.map((m) => ({
-            id: m.id,
-            conversation_id: m.conversationId,
-            seq: m.seq,
-            direction: 'in' as const,
-            sender_type: 'customer' as const,
-            author_user_id: null,
-            content: m.content,
-            provider_message_id: m.providerMessageId,
-            status: 'received',
-            error_code: null,
-            error_message: null,
-            idempotency_key: null,
-            attempts: 0,
-            created_at: m.at,
-            updated_at: m.at,
-          })),
-        )
-        .execute();
+      const text = sqlText(this.dialect, `insertCustomerMessages:${part.length}`, () =>
+        `insert into messages (id, conversation_id, seq, direction, sender_type, author_user_id, content, provider_message_id, status,
+          error_code, error_message, idempotency_key, attempts, created_at, updated_at)
+        values ${valuesList(part.length, "(?, ?, ?, 'in', 'customer', null, ?, ?, 'received', null, null, null, 0, ?, ?)")}`,
+      );
+      const params: SqlParam[] = [];
+      for (const m of part) params.push(m.id, m.conversationId, m.seq, m.content, m.providerMessageId, m.at, m.at);
+      await runSql(this.db, this.dialect, text, params);
     }
   }
 
