@@ -36,6 +36,7 @@ import { systemClock, type Clock } from './lib/clock.js';
 import { newIdempotencyKey } from './lib/ids.js';
 import { createLogger, type Logger } from './lib/logger.js';
 import { Sealer } from './lib/sealed.js';
+import { TtlCache } from './lib/ttl-cache.js';
 import { VERSION } from './version.js';
 import { AccountsService } from './services/accounts-service.js';
 import { AuthService } from './services/auth-service.js';
@@ -48,7 +49,7 @@ import { ContactsService } from './services/contacts-service.js';
 import { ConversationsService } from './services/conversations-service.js';
 import { LocalEventBus, type EventBus } from './services/event-bus.js';
 import { PostgresEventBus } from './store/pg-event-bus.js';
-import { IngestService } from './services/ingest.js';
+import { IngestService, type RouteTarget } from './services/ingest.js';
 import { JobRunner } from './services/job-runner.js';
 import { createMetrics, type Metrics } from './services/metrics.js';
 import { DistributionService } from './services/distribution.js';
@@ -140,11 +141,13 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     clock,
     kinds: channelKinds,
   });
+  const routeCache = new TtlCache<RouteTarget | undefined>({ ttlMs: 2000, maxEntries: 10_000, now: () => clock.now() });
   const routing = new RoutingConfigService({
     repo: routingRepo,
     clock,
     accounts: { get: (id) => accounts.resolveForWebhook(id) },
     onMembershipChange: () => engine.poke(),
+    onRouteChange: () => routeCache.clear(),
   });
   const blobs = new BlobStore({ dataDir: config.dataDir, repo: new BlobsRepo(store.db), sealer, clock, publicUrl: config.publicUrl });
   const queuesOf = async (userId: string) => (await routingRepo.listQueuesOfUser(userId)).map((q) => q.id);
@@ -185,19 +188,21 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     // A bare 1–5 after an inline survey answers it instead of opening a conversation.
     interceptors: [(m) => surveys.intercept(m)],
     fetchesProfiles: (kind) => adapterFor(kind)?.capabilities.profiles === true,
-    resolveRoute: async (accountId, address) => {
-      const instance = await routing.findChannelInstance(accountId, address);
-      if (!instance) return undefined;
-      const ws = await routingRepo.getWorkstream(instance.workstreamId);
-      if (!ws) return undefined;
-      return {
-        channelInstanceId: instance.id,
-        workstreamId: ws.id,
-        queueId: ws.fallbackQueueId,
-        language: instance.language,
-        affinity: readWorkstreamRouting(ws.settings).affinity,
-      };
-    },
+    // Read for every ingest batch: cached like accounts (this process's changes clear it).
+    resolveRoute: (accountId, address) =>
+      routeCache.get(`${accountId}\u0000${address}`, async () => {
+        const instance = await routing.findChannelInstance(accountId, address);
+        if (!instance) return undefined;
+        const ws = await routingRepo.getWorkstream(instance.workstreamId);
+        if (!ws) return undefined;
+        return {
+          channelInstanceId: instance.id,
+          workstreamId: ws.id,
+          queueId: ws.fallbackQueueId,
+          language: instance.language,
+          affinity: readWorkstreamRouting(ws.settings).affinity,
+        };
+      }),
   });
   const providerClient = (account: { kind: string; credentials: unknown }) => {
     const adapter = adapterFor(account.kind);

@@ -10,6 +10,7 @@ import type { AuthUser } from '../http/route.js';
 import type { Clock } from '../lib/clock.js';
 import { newId } from '../lib/ids.js';
 import type { Sealer } from '../lib/sealed.js';
+import { TtlCache } from '../lib/ttl-cache.js';
 import type { AccountsRepo, MessagingAccount, MessagingAccountPatch } from '../store/accounts-repo.js';
 
 export type AdapterLookup = (kind: string) => ChannelAdapter<unknown, unknown> | undefined;
@@ -179,21 +180,13 @@ function secretStrings(credentials: Record<string, unknown>, secured: ReadonlyAr
   return secured.map((f) => credentials[f]).filter((v): v is string => typeof v === 'string');
 }
 
-interface CacheEntry {
-  expiresAt: number;
-  value: Promise<ResolvedAccount | undefined>;
-}
-
 export class AccountsService {
   private readonly publicUrl: string;
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly ttlMs: number;
-  private readonly maxEntries: number;
+  private readonly cache: TtlCache<ResolvedAccount | undefined>;
 
   constructor(private readonly deps: AccountsServiceDeps) {
     this.publicUrl = deps.publicUrl.replace(/\/+$/, '');
-    this.ttlMs = deps.cacheTtlMs ?? 2000;
-    this.maxEntries = deps.cacheMaxEntries ?? 10_000;
+    this.cache = new TtlCache({ ttlMs: deps.cacheTtlMs ?? 2000, maxEntries: deps.cacheMaxEntries ?? 10_000, now: () => deps.clock.now() });
   }
 
   /** The channels an admin can add accounts for, with the credential fields a form needs. */
@@ -328,29 +321,19 @@ export class AccountsService {
     if (!ok) throw new AppError('not_found', `No messaging account ${id}`);
   }
 
+  /** The provider's ownership check of the webhook succeeded. */
+  async markWebhookVerified(id: string): Promise<void> {
+    await this.deps.repo.markWebhookVerified(id, this.deps.clock.now());
+  }
+
   /**
    * The account a webhook names, with clear credentials; undefined when missing or deleted.
    * Cached in-process for `cacheTtlMs` (misses too, so unknown ids cannot hammer the store);
    * concurrent lookups of one id share one query. This service's writes invalidate at once;
    * other processes' writes are seen within the TTL.
    */
-  /** The provider's ownership check of the webhook succeeded. */
-  async markWebhookVerified(id: string): Promise<void> {
-    await this.deps.repo.markWebhookVerified(id, this.deps.clock.now());
-  }
-
   resolveForWebhook(id: string): Promise<ResolvedAccount | undefined> {
-    const now = this.deps.clock.now();
-    const hit = this.cache.get(id);
-    if (hit && hit.expiresAt > now) return hit.value;
-    if (hit) this.cache.delete(id);
-    const value = this.loadResolved(id);
-    const entry: CacheEntry = { expiresAt: now + this.ttlMs, value };
-    this.remember(id, entry);
-    value.catch(() => {
-      if (this.cache.get(id) === entry) this.cache.delete(id);
-    });
-    return value;
+    return this.cache.get(id, () => this.loadResolved(id));
   }
 
   // ── internals ─────────────────────────────────────────────────────────────────────────────
@@ -364,19 +347,6 @@ export class AccountsService {
       settings: account.settings,
       credentials: { ...account.credentialsPublic, ...this.unsealed(account) },
     });
-  }
-
-  private remember(id: string, entry: CacheEntry): void {
-    if (this.cache.size >= this.maxEntries) {
-      const now = this.deps.clock.now();
-      for (const [k, e] of this.cache) if (e.expiresAt <= now) this.cache.delete(k);
-      // Still full: drop the oldest inserted entries (Map keeps insertion order).
-      for (const k of this.cache.keys()) {
-        if (this.cache.size < this.maxEntries) break;
-        this.cache.delete(k);
-      }
-    }
-    this.cache.set(id, entry);
   }
 
   private async mustGet(id: string): Promise<MessagingAccount> {

@@ -24,13 +24,14 @@ describe.each(STORE_KINDS)('RoutingConfigService on %s', (kind) => {
   let accounts: AccountsRepo;
   let clock: ManualClock;
   let svc: RoutingConfigService;
+  let routeChanges = 0;
 
   beforeAll(async () => {
     ({ store, cleanup } = await createTestStore(kind));
     repo = new RoutingConfigRepo(store.db);
     accounts = new AccountsRepo(store.db);
     clock = new ManualClock();
-    svc = new RoutingConfigService({ repo, accounts, clock });
+    svc = new RoutingConfigService({ repo, accounts, clock, onRouteChange: () => routeChanges++ });
     await store.db
       .insertInto('users')
       .values({ id: 'u1', email: 'u1@example.com', display_name: 'U1', password_hash: 'x', role: 'agent', can_view_secrets: 0, presence: 'offline', disabled: 0, created_at: clock.now() })
@@ -157,5 +158,24 @@ describe.each(STORE_KINDS)('RoutingConfigService on %s', (kind) => {
     expect((await appError(svc.getWorkstream(unused.id))).code).toBe('not_found');
     // Its auto-created fallback queue is no longer held and can go.
     await svc.deleteQueue(unused.fallbackQueueId);
+  });
+
+  it('tells onRouteChange after every change to workstreams or channel instances, not after reads or queue changes', async () => {
+    const counted = async (fn: () => Promise<unknown>) => {
+      const before = routeChanges;
+      await fn();
+      return routeChanges - before;
+    };
+    const w = await svc.createWorkstream({ name: 'Routed', mode: 'push' });
+    let ci = '';
+    expect(await counted(async () => (ci = (await svc.createChannelInstance({ accountId: 'acc_1', workstreamId: w.id, name: 'R', language: 'en', address: 'route-test' })).id))).toBe(1);
+    expect(await counted(() => svc.updateChannelInstance(ci, { language: 'fr' }))).toBe(1);
+    expect(await counted(() => svc.updateWorkstream(w.id, { settings: { affinity: false } }))).toBe(1);
+    expect(await counted(() => svc.findChannelInstance('acc_1', 'route-test'))).toBe(0);
+    expect(await counted(() => svc.createQueue({ name: 'Unrelated' }))).toBe(0);
+    expect(await counted(() => svc.deleteChannelInstance(ci))).toBe(1);
+    const other = await svc.createWorkstream({ name: 'Gone soon', mode: 'push' });
+    expect(await counted(() => svc.deleteWorkstream(other.id))).toBe(1);
+    expect(await counted(() => svc.createWorkstream({ name: 'Another', mode: 'push' }))).toBe(1);
   });
 });

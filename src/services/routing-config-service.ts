@@ -26,6 +26,8 @@ export interface RoutingConfigServiceDeps {
   clock: Clock;
   /** Queue membership changed: distribution should look again at once. */
   onMembershipChange?: () => void;
+  /** Called after workstreams or channel instances changed (whoever caches routes forgets them). */
+  onRouteChange?: () => void;
 }
 
 const name = z.string().trim().min(1).max(200);
@@ -177,7 +179,7 @@ export class RoutingConfigService {
   async createWorkstream(input: CreateWorkstreamInput): Promise<Workstream> {
     const w = parse(createWorkstreamInput, input);
     const now = this.deps.clock.now();
-    return this.deps.repo.transaction(async (repo) => {
+    return this.routesChanged(this.deps.repo.transaction(async (repo) => {
       let fallbackQueueId = w.fallbackQueueId;
       if (fallbackQueueId === undefined) {
         const q = await repo.insertQueue({ id: newId('q'), name: `${w.name} fallback queue`, priority: 0, createdAt: now });
@@ -193,7 +195,7 @@ export class RoutingConfigService {
         settings: w.settings,
         createdAt: now,
       });
-    });
+    }));
   }
 
   listWorkstreams(): Promise<Workstream[]> {
@@ -208,7 +210,7 @@ export class RoutingConfigService {
 
   async updateWorkstream(id: string, input: UpdateWorkstreamInput): Promise<Workstream> {
     const p = parse(updateWorkstreamInput, input);
-    return this.deps.repo.transaction(async (repo) => {
+    return this.routesChanged(this.deps.repo.transaction(async (repo) => {
       const current = await repo.getWorkstream(id);
       if (!current) throw new AppError('not_found', `No workstream ${id}`);
       if (p.mode !== undefined && p.mode !== current.mode) {
@@ -224,7 +226,7 @@ export class RoutingConfigService {
       const w = await repo.updateWorkstream(id, patch);
       if (!w) throw new AppError('not_found', `No workstream ${id}`);
       return w;
-    });
+    }));
   }
 
   /**
@@ -232,7 +234,7 @@ export class RoutingConfigService {
    * instances keep their workstream so past conversations still make sense.
    */
   async deleteWorkstream(id: string): Promise<void> {
-    await this.deps.repo.transaction(async (repo) => {
+    await this.routesChanged(this.deps.repo.transaction(async (repo) => {
       if (!(await repo.getWorkstream(id))) throw new AppError('not_found', `No workstream ${id}`);
       const live = await repo.countInstancesOfWorkstream(id);
       const all = await repo.countInstancesOfWorkstream(id, { includeDeleted: true });
@@ -243,14 +245,14 @@ export class RoutingConfigService {
         );
       }
       await repo.deleteWorkstream(id);
-    });
+    }));
   }
 
   // ── channel instances ─────────────────────────────────────────────────────────────────────
   async createChannelInstance(input: CreateChannelInstanceInput): Promise<ChannelInstanceView> {
     const c = parse(createChannelInstanceInput, input);
     if (!(await this.deps.accounts.get(c.accountId))) throw new AppError('bad_request', `accountId: no messaging account ${c.accountId}`);
-    return this.deps.repo.transaction(async (repo) => {
+    return this.routesChanged(this.deps.repo.transaction(async (repo) => {
       if (!(await repo.getWorkstream(c.workstreamId))) throw new AppError('bad_request', `workstreamId: no workstream ${c.workstreamId}`);
       await this.assertAddressFree(repo, c.accountId, c.address);
       const created = await repo.insertChannelInstance({
@@ -264,7 +266,7 @@ export class RoutingConfigService {
         createdAt: this.deps.clock.now(),
       });
       return toView(created);
-    });
+    }));
   }
 
   async listChannelInstances(opts: { accountId?: string; workstreamId?: string } = {}): Promise<ChannelInstanceView[]> {
@@ -279,7 +281,7 @@ export class RoutingConfigService {
 
   async updateChannelInstance(id: string, input: UpdateChannelInstanceInput): Promise<ChannelInstanceView> {
     const p = parse(updateChannelInstanceInput, input);
-    return this.deps.repo.transaction(async (repo) => {
+    return this.routesChanged(this.deps.repo.transaction(async (repo) => {
       const current = await repo.getChannelInstance(id);
       if (!current) throw new AppError('not_found', `No channel instance ${id}`);
       if (p.workstreamId !== undefined && !(await repo.getWorkstream(p.workstreamId))) {
@@ -299,12 +301,12 @@ export class RoutingConfigService {
       const updated = await repo.updateChannelInstance(id, patch);
       if (!updated) throw new AppError('not_found', `No channel instance ${id}`);
       return toView(updated);
-    });
+    }));
   }
 
   /** Soft delete: conversations keep pointing at it. */
   async deleteChannelInstance(id: string): Promise<void> {
-    if (!(await this.deps.repo.softDeleteChannelInstance(id, this.deps.clock.now()))) {
+    if (!(await this.routesChanged(this.deps.repo.softDeleteChannelInstance(id, this.deps.clock.now())))) {
       throw new AppError('not_found', `No channel instance ${id}`);
     }
   }
@@ -313,6 +315,15 @@ export class RoutingConfigService {
   async findChannelInstance(accountId: string, address = ''): Promise<ChannelInstanceView | undefined> {
     const c = await this.deps.repo.findChannelInstance(accountId, address);
     return c ? toView(c) : undefined;
+  }
+
+  /** After a change to where conversations go (workstreams, channel instances): cached routes are stale. */
+  private async routesChanged<T>(change: Promise<T>): Promise<T> {
+    try {
+      return await change;
+    } finally {
+      this.deps.onRouteChange?.();
+    }
   }
 
   private async assertAddressFree(repo: RoutingConfigRepo, accountId: string, address: string): Promise<void> {
