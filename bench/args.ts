@@ -9,6 +9,8 @@ export interface BenchOptions {
   stores: StoreKind[];
   /** Whose webhooks: LINE's (JSON, X-Line-Signature) and/or Twilio's (form, X-Twilio-Signature). */
   providers: Array<'line' | 'twilio'>;
+  /** Which sender mixes: senders the hub knows, and/or a new sender on every request. */
+  mixes: Array<'known' | 'new'>;
   pgUrl: string;
   /** Known-sender set size for the "known senders" mix. */
   knownSenders: number;
@@ -23,6 +25,7 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --connections N     concurrent keep-alive connections (default 50)
   --store KIND        sqlite | postgres | both (default sqlite)
   --provider P        line | twilio | both (default both)
+  --mix M             known | new | both (default both): senders the hub knows, a new sender each
   --pg-url URL        PostgreSQL server for --store postgres
                       (default postgres://postgres@127.0.0.1:5432/postgres)
   --cpu-prof DIR      write a V8 CPU profile of each hub process into DIR and print its top functions
@@ -37,6 +40,7 @@ const FLAGS: FlagTable<BenchOptions> = {
   '--connections': { kind: 'number', key: 'connections', min: 1, round: true },
   '--store': STORE_FLAG,
   '--provider': { kind: 'choice', key: 'providers', choices: { line: ['line'], twilio: ['twilio'], both: ['line', 'twilio'] } },
+  '--mix': { kind: 'choice', key: 'mixes', choices: { known: ['known'], new: ['new'], both: ['known', 'new'] } },
   '--pg-url': { kind: 'string', key: 'pgUrl' },
   '--cpu-prof': { kind: 'string', key: 'cpuProfDir' },
 };
@@ -47,6 +51,7 @@ const DEFAULTS: BenchOptions = {
   connections: 50,
   stores: ['sqlite'],
   providers: ['line', 'twilio'],
+  mixes: ['known', 'new'],
   pgUrl: DEFAULT_PG_URL,
   knownSenders: 100,
   quick: false,

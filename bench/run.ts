@@ -79,7 +79,7 @@ async function main(): Promise<number> {
     await run(startBaseline, { ...common, name: 'bare node:http', mix: 'known', bodies: { ...common.bodies, reuse: true } });
     for (const store of o.stores) {
       for (const provider of o.providers) {
-        for (const { mix, name } of MIXES) {
+        for (const { mix, name } of MIXES.filter((m) => o.mixes.includes(m.mix))) {
           const execArgv = profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`, `--cpu-prof-name=hub-${store}-${provider}-${mix}.cpuprofile`] : [];
           const label = `${provider === 'line' ? 'LINE' : 'Twilio'} ingest, ${mix === 'known' ? `${o.knownSenders} ${name}` : name}`;
           if (provider === 'line') {
