@@ -3,9 +3,10 @@
  * `postgres://…` (scale-out). Both go through Kysely; only this folder touches it.
  */
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PostgresTextPlugin } from './pg-text.js';
+import { preparedName } from './raw-sql.js';
 import { WalSync } from './wal-sync.js';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
@@ -80,7 +81,7 @@ export function openStore(databaseUrl: string, opts: { poolSize?: number } = {})
     // (terminated backend, restart) emits 'error' with no listener, which would crash the process.
     // The query in flight already fails with that error, and the broken client leaves the pool on release.
     pool.on('connect', (client) => client.on('error', () => undefined));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new PostgresTextPlugin()] });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }), plugins: [new PostgresTextPlugin()] });
     return { db, dialect: 'postgres', pgPool: pool, durable: () => Promise.resolve(), ping: () => ping(db), close: () => db.destroy() };
   }
   throw new Error(`Unsupported database URL: ${databaseUrl.replace(/\/\/[^@]*@/, '//***@')}`);
@@ -109,6 +110,35 @@ function withStatementCache(sqlite: Sqlite.Database, max = 500): { prepare(sql: 
       cache.clear();
       sqlite.close();
     },
+  };
+}
+
+/**
+ * The pool Kysely is given on PostgreSQL: the hot paths' statements (raw-sql.ts) run as named
+ * prepared statements, which each connection parses and plans once (pg remembers which names a
+ * connection has prepared); every other query goes through unchanged.
+ */
+function preparingPool(pool: pg.Pool): PostgresPool {
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => ({
+    query: ((text: unknown, params?: ReadonlyArray<unknown>) => {
+      const name = typeof text === 'string' ? preparedName(text) : undefined;
+      if (name !== undefined) return client.query({ name, text: text as string, values: params as unknown[] });
+      return (client.query as (...a: unknown[]) => unknown)(text, params);
+    }) as PostgresPoolClient['query'],
+    release: () => client.release(),
+  });
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let wrapper = wrappers.get(client);
+      if (!wrapper) {
+        wrapper = wrap(client);
+        wrappers.set(client, wrapper);
+      }
+      return wrapper;
+    },
+    end: () => pool.end(),
   };
 }
 

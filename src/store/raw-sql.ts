@@ -12,6 +12,8 @@ import { withoutNul } from './pg-text.js';
 export type SqlParam = string | number | null;
 
 const texts = new Map<string, string>();
+/** PostgreSQL statement name by text, for every text made here (see preparedName). */
+const names = new Map<string, string>();
 
 function numbered(text: string): string {
   let n = 0;
@@ -25,8 +27,17 @@ export function sqlText(dialect: Dialect, key: string, build: () => string): str
   if (text === undefined) {
     text = dialect === 'postgres' ? numbered(build()) : build();
     texts.set(k, text);
+    if (dialect === 'postgres') names.set(text, `sb_${names.size + 1}`);
   }
   return text;
+}
+
+/**
+ * The name under which PostgreSQL keeps a text made by sqlText prepared on each connection
+ * (parsed and planned once per connection instead of once per batch); undefined for other text.
+ */
+export function preparedName(text: string): string | undefined {
+  return names.get(text);
 }
 
 /** `(?, ?, …)` repeated for `rows` rows: `row` is one row's placeholder list, parentheses included. */
