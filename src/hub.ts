@@ -4,6 +4,7 @@
  */
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { adapterFor, channelKinds } from './channels/registry.js';
 import type { Config } from './config.js';
@@ -30,7 +31,8 @@ import { opsRoutes } from './http/ops-routes.js';
 import { realtimeRoutes } from './http/realtime.js';
 import { openApiDocument, registerRoutes, type AnyRoute } from './http/route.js';
 import { webAppRoutes, webDistDir } from './http/web-app.js';
-import { webhookRoutes } from './http/webhooks/webhook-routes.js';
+import { webhookFastPath } from './http/webhooks/fast-path.js';
+import { webhookReceiver, webhookRoutes } from './http/webhooks/webhook-routes.js';
 import { webchatRoutes } from './http/webchat/routes.js';
 import { systemClock, type Clock } from './lib/clock.js';
 import { newIdempotencyKey } from './lib/ids.js';
@@ -291,7 +293,23 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   let openApiDoc: ReturnType<typeof openApiDocument> | undefined;
   const openApi = () => (openApiDoc ??= openApiDocument(routes, { version: VERSION, serverUrl: config.publicUrl }));
 
+  const receiveWebhook = webhookReceiver({
+    publicUrl: config.publicUrl,
+    clock,
+    metrics,
+    log,
+    ingest,
+    resolveAccount,
+    adapterFor,
+    markVerified: (id) => accounts.markWebhookVerified(id),
+  });
+  const webhookFast = webhookFastPath({ receive: receiveWebhook, bodyLimit: config.bodyLimit, clock, log });
   const app = Fastify({
+    // Plain webhooks are answered before Fastify sees them (http/webhooks/fast-path.ts).
+    serverFactory: (handler) =>
+      createServer((req, res) => {
+        if (!webhookFast.handle(req, res)) handler(req, res);
+      }),
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: config.bodyLimit,
     trustProxy: typeof config.trustProxy === 'number' ? hopsTrusted(config.trustProxy) : config.trustProxy,
@@ -316,15 +334,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
   );
   // Fastify parses text/plain by default; the API takes JSON only, so a text/plain body is a 415 too.
   app.removeContentTypeParser('text/plain');
-  await app.register(async (scope) => webhookRoutes(scope, {
-      publicUrl: config.publicUrl,
-      clock,
-      metrics,
-      ingest,
-      resolveAccount,
-      adapterFor,
-      markVerified: (id) => accounts.markWebhookVerified(id),
-    }));
+  await app.register(async (scope) => webhookRoutes(scope, { receive: receiveWebhook, clock }));
   await app.register(async (scope) => realtimeRoutes(scope, {
       bus,
       auth: authenticator,
@@ -398,6 +408,7 @@ export async function createHub(o: HubOptions): Promise<Hub> {
     },
     async close() {
       clearInterval(housekeeping);
+      webhookFast.close();
       await closeGracefully(app);
       await botRunner.stop();
       await engine.stop();
