@@ -14,6 +14,8 @@ export interface OutboundOptions {
   drainS: number;
   /** Write a V8 CPU profile of each hub process into this directory. */
   cpuProfDir?: string;
+  /** Run only the "emulator alone" target (no hub, no store); RESULTS.md is left as it was. */
+  onlyEmulator: boolean;
   quick: boolean;
 }
 
@@ -28,6 +30,7 @@ export const OUTBOUND_USAGE = `Usage: node dist/bench/outbound.js [options]
                       (default postgres://postgres@127.0.0.1:5432/postgres)
   --drain S           longest wait after the run for deliveries and callbacks (default 60)
   --cpu-prof DIR      write a V8 CPU profile of each hub process into DIR and print its top functions
+  --only-emulator     run only the "emulator alone" target (no hub); leaves RESULTS.md alone
   --quick             smoke run: --duration 2 --warmup 1 --customers 200 --agents 20
   --help`;
 
@@ -41,6 +44,7 @@ const FLAGS: FlagTable<OutboundOptions> = {
   '--pg-url': { kind: 'string', key: 'pgUrl' },
   '--drain': { kind: 'number', key: 'drainS', min: 1 },
   '--cpu-prof': { kind: 'string', key: 'cpuProfDir' },
+  '--only-emulator': { kind: 'boolean', key: 'onlyEmulator' },
 };
 
 const DEFAULTS: OutboundOptions = {
@@ -52,6 +56,7 @@ const DEFAULTS: OutboundOptions = {
   stores: ['sqlite', 'postgres'],
   pgUrl: DEFAULT_PG_URL,
   drainS: 60,
+  onlyEmulator: false,
   quick: false,
 };
 

@@ -1,6 +1,7 @@
 /** Twilio Programmable Messaging (WhatsApp) emulator: a local Twilio for the hub, the official SDK, and people. */
 import { setMaxListeners } from 'node:events';
 import { listen } from '../shared/http.js';
+import { WebhookClient } from '../shared/webhook-client.js';
 import { getFormValidator, type EmulatorContext } from './context.js';
 import { createCustomer } from './customer.js';
 import { DeliveryFailures, FaultList, RateLimiter } from './faults.js';
@@ -8,7 +9,6 @@ import { createdMessages } from './outbound.js';
 import { buildApp } from './server.js';
 import { EmulatorState } from './state.js';
 import type { EmulatedWhatsAppCustomer, TwilioEmulator, TwilioEmulatorOptions } from './types.js';
-import { createSenderAgents } from './webhook-sender.js';
 
 export type {
   AccountConfig,
@@ -35,9 +35,9 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
   const state = new EmulatorState(now);
   const customers = new Map<string, EmulatedWhatsAppCustomer>();
   const abort = new AbortController();
-  // Every callback in flight listens on it (hundreds at a time under load): not a leak.
+  // Every media fetch in flight listens on it (many at a time under load): not a leak.
   setMaxListeners(0, abort.signal);
-  const agents = createSenderAgents();
+  const client = new WebhookClient({ signal: abort.signal });
   const ctx: EmulatorContext = {
     state,
     faults: new FaultList(),
@@ -50,7 +50,7 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
       timeoutMs: opts.webhookTimeoutMs ?? 10_000,
       log: { warn: () => undefined },
       signal: abort.signal,
-      agents,
+      client,
     },
     lifecycle: {
       delays: { sent: opts.statusDelaysMs?.sent ?? 20, delivered: opts.statusDelaysMs?.delivered ?? 40, read: opts.statusDelaysMs?.read ?? 60 },
@@ -105,8 +105,7 @@ export async function startTwilioEmulator(opts: TwilioEmulatorOptions = {}): Pro
       app.server.closeAllConnections();
       await closing;
       await Promise.all([...ctx.pending]);
-      agents['http:'].destroy();
-      agents['https:'].destroy();
+      client.close();
     },
   };
 }

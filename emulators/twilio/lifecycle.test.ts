@@ -50,6 +50,17 @@ async function callbacksUntil(sid: string, last: string): Promise<ReceivedPost[]
 }
 
 describe('status callbacks', () => {
+  it('reuse keep-alive connections: messages one after another need no new one', async () => {
+    const to = nextCustomer();
+    await emu.customer(ACCOUNT.accountSid, BUSINESS, to).sendText('hi');
+    const before = hub.connections();
+    for (let i = 0; i < 3; i++) {
+      const r = await send({ From: `whatsapp:${BUSINESS}`, To: `whatsapp:${to}`, Body: `one after another ${i}` });
+      expect(await callbacksUntil(String(r.json['sid']), 'read')).toHaveLength(4);
+    }
+    expect(hub.connections() - before).toBeLessThanOrEqual(1);
+  });
+
   it('go queued → sent → delivered → read, signed, with Twilio\'s parameters', async () => {
     const to = nextCustomer();
     const c = emu.customer(ACCOUNT.accountSid, BUSINESS, to, 'Dana');

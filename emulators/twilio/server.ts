@@ -3,15 +3,16 @@
  * matches, the Basic auth check (and the path's account), the per-account rate limit, then its
  * route, then an `afterCreate` fault if one matches; each is recorded with its final status.
  */
-import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { answerFault, faultDelay, setRetryAfter } from '../shared/faults.js';
 import { createFastify, pathOf, redactedHeaders, serveCustomerPage } from '../shared/http.js';
-import { meta, queryOf, type EmulatorContext } from './context.js';
+import { meta, queryOf, type EmulatorContext, type RequestMeta } from './context.js';
 import { defaultFaultBody, errorBody, TWILIO_ERRORS } from './errors.js';
 import { registerAdminRoutes } from './routes-admin.js';
 import { registerContentRoutes } from './routes-content.js';
 import { registerMessageRoutes } from './routes-messages.js';
+import type { FaultSpec } from './types.js';
 import { UI_HTML } from './ui.js';
 
 const BODY_LIMIT = 30 * 1024 * 1024;
@@ -22,12 +23,25 @@ export function isApiPath(path: string): boolean {
   return path.startsWith('/2010-04-01/') || path.startsWith('/v1/');
 }
 
-function basicAuth(req: FastifyRequest): { user: string; password: string } | undefined {
-  const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
-  if (m?.[1] === undefined) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+const BASIC_RE = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i;
+type Credentials = { user: string; password: string } | undefined;
+/** Decoded Authorization headers: an API client sends the same one on every call. */
+const decodedAuth = new Map<string, Credentials>();
+const DECODED_AUTH_MAX = 1024;
+
+function basicAuth(req: FastifyRequest): Credentials {
+  const header = req.headers.authorization ?? '';
+  if (decodedAuth.has(header)) return decodedAuth.get(header);
+  const m = BASIC_RE.exec(header);
+  let creds: Credentials;
+  if (m?.[1] !== undefined) {
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    creds = colon === -1 ? undefined : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  if (decodedAuth.size >= DECODED_AUTH_MAX) decodedAuth.clear();
+  decodedAuth.set(header, creds);
+  return creds;
 }
 
 /** Form bodies: a repeated name (MediaUrl) becomes an array, like Twilio reads them. */
@@ -59,17 +73,22 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
     return reply.code(404).send(isApiPath(path) ? errorBody(404, TWILIO_ERRORS.notFound, { path }) : { message: `no route for ${req.method} ${path}` });
   });
 
-  app.addHook('onRequest', async (req) => {
+  // Callback-style hooks (no promise per hook and request); only a fault's answer is async.
+  app.addHook('onRequest', (req, _reply, done) => {
     const creds = basicAuth(req);
     if (creds !== undefined) {
       const account = ctx.state.authenticate(creds.user, creds.password);
       if (account !== undefined) meta(req).account = account;
     }
+    done();
   });
 
-  app.addHook('preHandler', async (req, reply) => {
+  app.addHook('preHandler', (req, reply, done) => {
     const path = pathOf(req.url);
-    if (!isApiPath(path)) return undefined;
+    if (!isApiPath(path)) {
+      done();
+      return undefined;
+    }
     const fault = ctx.faults.takeIn(req.method, path, false);
     if (fault !== undefined) return answerFault(reply, fault, (status) => defaultFaultBody(status, path), ctx.sender.signal);
     const m = meta(req);
@@ -87,26 +106,11 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
     }
     const late = ctx.faults.takeIn(req.method, path, true);
     if (late !== undefined) m.lateFault = late;
+    done();
     return undefined;
   });
 
-  app.addHook('onSend', async (req, reply, payload) => {
-    const path = pathOf(req.url);
-    if (!isApiPath(path)) return payload;
-    const m = meta(req);
-    let out = payload;
-    const late = m.lateFault;
-    if (late !== undefined) {
-      m.lateFault = undefined;
-      await faultDelay(late, ctx.sender.signal);
-      setRetryAfter(reply, late);
-      const keepAnswer = late.body === undefined && late.status >= 200 && late.status < 300; // only slow
-      void reply.code(late.status);
-      if (!keepAnswer) {
-        void reply.header('content-type', 'application/json; charset=utf-8');
-        out = JSON.stringify(late.body ?? defaultFaultBody(late.status, path));
-      }
-    }
+  const record = (req: FastifyRequest, reply: FastifyReply, path: string, m: RequestMeta): void => {
     ctx.recorded.push({
       at: ctx.state.now(),
       method: req.method,
@@ -117,7 +121,40 @@ export function buildApp(ctx: EmulatorContext, logger: Logger | false): FastifyI
       status: reply.statusCode,
       ...(m.validationErrors === undefined ? {} : { validationErrors: m.validationErrors }),
     });
-    return out;
+  };
+
+  /** An `afterCreate` fault: its delay, then its status and body in place of the route's answer. */
+  const answerLate = async (reply: FastifyReply, path: string, late: FaultSpec, payload: unknown): Promise<unknown> => {
+    await faultDelay(late, ctx.sender.signal);
+    setRetryAfter(reply, late);
+    const keepAnswer = late.body === undefined && late.status >= 200 && late.status < 300; // only slow
+    void reply.code(late.status);
+    if (keepAnswer) return payload;
+    void reply.header('content-type', 'application/json; charset=utf-8');
+    return JSON.stringify(late.body ?? defaultFaultBody(late.status, path));
+  };
+
+  app.addHook('onSend', (req, reply, payload, done) => {
+    const path = pathOf(req.url);
+    if (!isApiPath(path)) {
+      done(null, payload);
+      return;
+    }
+    const m = meta(req);
+    const late = m.lateFault;
+    if (late === undefined) {
+      record(req, reply, path, m);
+      done(null, payload);
+      return;
+    }
+    m.lateFault = undefined;
+    answerLate(reply, path, late, payload).then(
+      (out) => {
+        record(req, reply, path, m);
+        done(null, out);
+      },
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
   });
 
   registerMessageRoutes(app, ctx);

@@ -143,6 +143,24 @@ function collectFormats(v: unknown, into: Set<string>): Set<string> {
   return into;
 }
 
+/**
+ * A copy of the arrays and plain objects in `v` (what coercion may rewrite: it replaces values in
+ * their parent), sharing everything else; cheaper than structuredClone for a form or a query.
+ */
+function copyTree(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(copyTree);
+  if (typeof v !== 'object' || v === null) return v;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(v);
+  const out: Json = {};
+  for (const k of Object.keys(v)) {
+    const value = copyTree((v as Json)[k]);
+    if (k === '__proto__') Object.defineProperty(out, k, { value, enumerable: true, writable: true, configurable: true });
+    else out[k] = value;
+  }
+  return out;
+}
+
 /** `Thu, 24 Aug 2023 05:01:45 +0000`, what Twilio's 2010 API writes. */
 export const RFC2822_RE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} [+-]\d{4}$/;
 
@@ -186,7 +204,7 @@ export function createSpecValidator(doc: unknown, id: string, opts: SpecValidato
     has: (name) => name in defs,
     validate(name, data) {
       const fn = get(name);
-      const input = opts.coerce ? structuredClone(data) : data;
+      const input = opts.coerce ? copyTree(data) : data;
       if (fn(input)) return [];
       const seen = new Set<string>();
       const out: SpecErrorDetail[] = [];

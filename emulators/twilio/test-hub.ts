@@ -29,6 +29,8 @@ export interface TestHub {
   respondWith(statuses: number[]): void;
   /** Serve `body` at GET `path`. */
   serve(path: string, file: { status?: number; contentType: string; body: Buffer }): void;
+  /** TCP connections accepted so far (callbacks and webhooks share keep-alive ones). */
+  connections(): number;
   /** Resolves when `test` holds for the received POSTs; rejects after timeoutMs. */
   waitFor(test: (received: ReceivedPost[]) => boolean, timeoutMs?: number): Promise<ReceivedPost[]>;
   close(): Promise<void>;
@@ -57,6 +59,10 @@ export async function startTestHub(): Promise<TestHub> {
       res.end(res.statusCode === 200 ? '<Response/>' : 'nope');
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -75,6 +81,7 @@ export async function startTestHub(): Promise<TestHub> {
     serve(path, file) {
       files.set(path, file);
     },
+    connections: () => connections,
     waitFor(test, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
         const started = Date.now();

@@ -4,28 +4,37 @@
  * name)), I-Twilio-Idempotency-Token stable across the retries of one webhook, User-Agent
  * TwilioProxy/1.1. A non-2xx answer or no connection is retried with the same parameters and token.
  */
-import { createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ClientAnswer, WebhookClient } from '../shared/webhook-client.js';
 import { newIdempotencyToken } from './ids.js';
 
 export const WEBHOOK_USER_AGENT = 'TwilioProxy/1.1';
 
 export type FormParams = Record<string, string | readonly string[]>;
 
+/** Auth tokens as HMAC keys, prepared once rather than per signature. */
+const hmacKeys = new Map<string, KeyObject>();
+const HMAC_KEYS_MAX = 1024;
+
 /**
  * The X-Twilio-Signature of a POST to `url` with `params`. A repeated name contributes each of its
  * values, de-duplicated and sorted, as twilio-node's validateRequest expects.
  */
 export function twilioSignature(authToken: string, url: string, params: FormParams): string {
+  let key = hmacKeys.get(authToken);
+  if (key === undefined) {
+    if (hmacKeys.size >= HMAC_KEYS_MAX) hmacKeys.clear();
+    key = createSecretKey(Buffer.from(authToken, 'utf8'));
+    hmacKeys.set(authToken, key);
+  }
   let data = url;
   for (const name of Object.keys(params).sort()) {
     const value = params[name] ?? '';
-    const values = typeof value === 'string' ? [value] : [...new Set(value)].sort();
-    for (const v of values) data += name + v;
+    if (typeof value === 'string') data += name + value;
+    else for (const v of [...new Set(value)].sort()) data += name + v;
   }
-  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+  return createHmac('sha1', key).update(data, 'utf8').digest('base64');
 }
 
 export function formBody(params: FormParams): string {
@@ -44,8 +53,8 @@ export interface SenderOptions {
   log: Pick<FastifyBaseLogger, 'warn'>;
   /** Aborted when the emulator closes: attempts in flight stop, no further ones start. */
   signal: AbortSignal;
-  /** Connections to reuse (default: ones shared by the process). */
-  agents?: SenderAgents;
+  /** Keep-alive connections to the receivers; closed with the emulator (built on `signal`). */
+  client: WebhookClient;
 }
 export interface AttemptResult {
   /** 0 when no HTTP answer came back. */
@@ -58,91 +67,61 @@ export interface DeliveryResult extends AttemptResult {
   idempotencyToken: string;
 }
 
-/**
- * Keep-alive connections to the receivers, as Twilio's own senders keep: node:http rather than
- * fetch, which cost several times the CPU per callback (web streams, an AbortSignal per attempt)
- * and made the emulator, not the hub, the limit of a load test. One pair per emulator, destroyed
- * when it closes.
- */
-export interface SenderAgents {
-  'http:': HttpAgent;
-  'https:': HttpsAgent;
-}
 
-export function createSenderAgents(): SenderAgents {
-  return { 'http:': new HttpAgent({ keepAlive: true, maxSockets: 256 }), 'https:': new HttpsAgent({ keepAlive: true, maxSockets: 256 }) };
-}
+/** Webhook URLs parsed lately: a message's status callbacks all go to one. Never modified. */
+const parsedUrls = new Map<string, URL>();
+const PARSED_URLS_MAX = 4096;
 
-const defaultAgents = createSenderAgents();
-
-/** One signed POST. */
-export function postSigned(url: string, authToken: string, params: FormParams, token: string, opts: SenderOptions): Promise<AttemptResult> {
-  return new Promise<AttemptResult>((resolve) => {
-    const failed = (err: unknown): void => {
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      resolve({ status: 0, responseBody: '', error: `${err instanceof Error ? err.message : String(err)}${cause}` });
-    };
-    let target: URL;
+/** One signed POST, on a keep-alive connection of `opts.client` (see emulators/shared/webhook-client.ts). */
+export function postSigned(url: string, authToken: string, params: FormParams, token: string, opts: SenderOptions): Promise<ClientAnswer> {
+  let target = parsedUrls.get(url);
+  if (target === undefined) {
     try {
       target = new URL(url);
     } catch (err) {
-      failed(err);
-      return;
+      return Promise.resolve({ status: 0, body: '', error: err instanceof Error ? err.message : String(err) });
     }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      failed(new Error(`unsupported protocol ${target.protocol}`));
-      return;
-    }
-    const body = Buffer.from(formBody(params), 'utf8');
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = send(
-      target,
-      {
-        method: 'POST',
-        agent: (opts.agents ?? defaultAgents)[target.protocol],
-        signal: opts.signal,
-        headers: {
-          'Content-Type': 'application/x-www-form-urlencoded',
-          'Content-Length': String(body.length),
-          'User-Agent': WEBHOOK_USER_AGENT,
-          'X-Twilio-Signature': twilioSignature(authToken, url, params),
-          'I-Twilio-Idempotency-Token': token,
-          'X-Home-Region': 'us1',
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', (err) => {
-          clearTimeout(timer);
-          failed(err);
-        });
-        res.on('end', () => {
-          clearTimeout(timer);
-          resolve({ status: res.statusCode ?? 0, responseBody: Buffer.concat(chunks).toString('utf8') });
-        });
-      },
-    );
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${opts.timeoutMs} ms`)), opts.timeoutMs);
-    req.on('error', (err) => {
-      clearTimeout(timer);
-      failed(err);
-    });
-    req.end(body);
-  });
+    if (parsedUrls.size >= PARSED_URLS_MAX) parsedUrls.clear();
+    parsedUrls.set(url, target);
+  }
+  const headers = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'user-agent': WEBHOOK_USER_AGENT,
+    'x-twilio-signature': twilioSignature(authToken, url, params),
+    'i-twilio-idempotency-token': token,
+    'x-home-region': 'us1',
+  };
+  return opts.client.post({ url: target, headers, body: formBody(params), timeoutMs: opts.timeoutMs });
+}
+
+/** Wake-ups still to come per signal: one abort listener per signal, not one per sleep. */
+const sleepers = new WeakMap<AbortSignal, Set<() => void>>();
+
+function sleepersOf(signal: AbortSignal): Set<() => void> {
+  let set = sleepers.get(signal);
+  if (set === undefined) {
+    const created = new Set<() => void>();
+    signal.addEventListener('abort', () => {
+      for (const wake of [...created]) wake();
+    }, { once: true });
+    sleepers.set(signal, created);
+    set = created;
+  }
+  return set;
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (signal.aborted || ms <= 0) return Promise.resolve();
+  const waiting = sleepersOf(signal);
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      waiting.delete(done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    waiting.add(done);
   });
 }
 
@@ -154,7 +133,7 @@ export async function deliverForm(
   what: string,
 ): Promise<DeliveryResult> {
   const idempotencyToken = newIdempotencyToken();
-  let last: AttemptResult = { status: 0, responseBody: '' };
+  let last: ClientAnswer = { status: 0, body: '' };
   let attempts = 0;
   while (attempts < Math.max(1, opts.attempts) && !opts.signal.aborted) {
     if (attempts > 0) await sleep(opts.retryDelayMs * 2 ** (attempts - 1), opts.signal);
@@ -164,5 +143,7 @@ export async function deliverForm(
     if (last.status >= 200 && last.status < 300) break;
     opts.log.warn({ url: target.url, status: last.status, error: last.error, attempt: attempts, idempotencyToken }, `Twilio emulator: ${what} failed`);
   }
-  return { ...last, attempts, idempotencyToken };
+  const result: DeliveryResult = { status: last.status, responseBody: last.body, attempts, idempotencyToken };
+  if (last.error !== undefined) result.error = last.error;
+  return result;
 }
