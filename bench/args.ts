@@ -27,7 +27,8 @@ export const USAGE = `Usage: node dist/bench/run.js [options]
   --provider P        line | twilio | both (default both)
   --mix M             known | new | both (default both): senders the hub knows, a new sender each
   --pg-url URL        PostgreSQL server for --store postgres
-                      (default postgres://postgres@127.0.0.1:5432/postgres)
+                      (default: the Unix socket in /var/run/postgresql if there is one,
+                      else postgres://postgres@127.0.0.1:5432/postgres)
   --cpu-prof DIR      write a V8 CPU profile of each hub process into DIR and print its top functions
   --quick             smoke run: --duration 2 --warmup 1
   --help`;

@@ -70,7 +70,8 @@ interface Options {
 const USAGE = `Usage: node dist/bench/distribution.js [options]
   --store KIND        sqlite | postgres | both (default sqlite)
   --pg-url URL        PostgreSQL server for --store postgres
-                      (default postgres://postgres@127.0.0.1:5432/postgres)
+                      (default: the Unix socket in /var/run/postgresql if there is one,
+                      else postgres://postgres@127.0.0.1:5432/postgres)
   --agents N          agents (default 1000), each in 1–3 queues
   --queues N          queues (default 50)
   --conversations N   conversations arriving (default 10000)
@@ -587,7 +588,7 @@ async function main(): Promise<number> {
   }
   const o = parsed;
   const { progress, lines: log } = benchLog();
-  const machine = machineDescription();
+  const machine = machineDescription(o.pgUrl);
   progress(`machine: ${machine.join('; ')}`);
   await reportIdle(progress);
   const profDir = o.cpuProfDir ? resolve(o.cpuProfDir) : undefined;

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { startAgentSockets, type AgentSockets } from './agent-sockets.js';
 import { seedAssignedAgents } from './agent-seeding.js';
 import { benchLog, reportIdle } from './bench-log.js';
+import { DEFAULT_PG_URL } from './flags.js';
 import { deliveryOk, measureDelivery, type DeliveryResult, type DeliverySpec } from './delivery-latency.js';
 import { startGenerator } from './generator.js';
 import { startBenchLineChannel, type BenchLineChannel } from './line-channel.js';
@@ -35,7 +36,8 @@ const USAGE = `Usage: node dist/bench/inbound-latency.js [options]
   --grace S           wait this long after the last answer for late events (default 5)
   --store KIND        sqlite | postgres | both (default both)
   --pg-url URL        PostgreSQL server for --store postgres
-                      (default postgres://postgres@127.0.0.1:5432/postgres)
+                      (default: the Unix socket in /var/run/postgresql if there is one,
+                      else postgres://postgres@127.0.0.1:5432/postgres)
   --cpu-prof DIR      V8 profile of each hub process over the measured run into DIR, with
                       its top functions; leaves bench/RESULTS.md alone
   --quick             smoke run: --duration 2 --warmup 1 --agents 10 --customers 100
@@ -43,7 +45,7 @@ const USAGE = `Usage: node dist/bench/inbound-latency.js [options]
 
 const DEFAULTS: PacedBenchOptions = {
   stores: ['sqlite', 'postgres'],
-  pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+  pgUrl: DEFAULT_PG_URL,
   rate: 1000,
   durationS: 10,
   warmupS: 3,
@@ -180,7 +182,7 @@ async function main(): Promise<number> {
   }
   const o = parsed;
   const { progress, lines } = benchLog();
-  const machine = machineDescription();
+  const machine = machineDescription(o.pgUrl);
   progress(`machine: ${machine.join('; ')}`);
   await reportIdle(progress);
   const profDir = o.cpuProfDir ? resolve(o.cpuProfDir) : undefined;

@@ -21,7 +21,8 @@ export interface MemoryOptions {
 export const MEMORY_USAGE = `Usage: node dist/bench/memory.js [options]
   --store KIND        sqlite | postgres | both (default both)
   --pg-url URL        PostgreSQL server for --store postgres
-                      (default postgres://postgres@127.0.0.1:5432/postgres)
+                      (default: the Unix socket in /var/run/postgresql if there is one,
+                      else postgres://postgres@127.0.0.1:5432/postgres)
   --conversations N   conversations in the seeded store (default 100000)
   --messages N        messages spread over them (default 1000000)
   --agents N          agents, each with a realtime socket (default 1000)

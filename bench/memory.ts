@@ -267,7 +267,7 @@ async function main(): Promise<number> {
     log.push(stamped);
     console.log(stamped);
   };
-  const machine = machineDescription();
+  const machine = machineDescription(o.pgUrl);
   progress(`machine: ${machine.join('; ')}`);
   progress(`sizes: ${int(o.sizes.conversations)} conversations, ${int(o.sizes.messages)} messages, ${int(o.sizes.agents)} agents; stores: ${o.stores.join(', ')}`);
 

@@ -27,7 +27,8 @@ export const OUTBOUND_USAGE = `Usage: node dist/bench/outbound.js [options]
   --customers N       WhatsApp customers, one open conversation each, spread over the agents (default 1000)
   --store KIND        sqlite | postgres | both (default both)
   --pg-url URL        PostgreSQL server for --store postgres
-                      (default postgres://postgres@127.0.0.1:5432/postgres)
+                      (default: the Unix socket in /var/run/postgresql if there is one,
+                      else postgres://postgres@127.0.0.1:5432/postgres)
   --drain S           longest wait after the run for deliveries and callbacks (default 60)
   --cpu-prof DIR      write a V8 CPU profile of each hub process into DIR and print its top functions
   --only-emulator     run only the "emulator alone" target (no hub); leaves RESULTS.md alone

@@ -287,7 +287,7 @@ async function main(): Promise<number> {
   }
   const o = parsed;
   const { progress, lines: log } = benchLog();
-  const machine = machineDescription();
+  const machine = machineDescription(o.pgUrl);
   progress(`machine: ${machine.join('; ')}`);
   await reportIdle(progress);
   if (o.cpuProfDir) mkdirSync(resolve(o.cpuProfDir), { recursive: true });

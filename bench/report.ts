@@ -3,7 +3,14 @@ import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import type { BenchOptions } from './args.js';
 import type { ScenarioResult } from './scenario.js';
 
-export function machineDescription(now = new Date()): string[] {
+/** How the PostgreSQL scenarios reach the server: its Unix socket or TCP (host and port). */
+export function pgTransport(pgUrl: string): string {
+  const u = new URL(pgUrl);
+  const socketDir = u.searchParams.get('host');
+  return socketDir?.startsWith('/') ? `Unix socket in ${socketDir}` : `TCP to ${u.hostname}:${u.port || '5432'}`;
+}
+
+export function machineDescription(pgUrl?: string, now = new Date()): string[] {
   const c = cpus();
   return [
     `CPU: ${c[0]?.model.trim() ?? 'unknown'} × ${c.length}`,
@@ -14,6 +21,7 @@ export function machineDescription(now = new Date()): string[] {
     `Load average when the run started: ${loadavg()
       .map((l) => l.toFixed(2))
       .join(', ')} (1, 5, 15 min)`,
+    ...(pgUrl ? [`PostgreSQL reached through: ${pgTransport(pgUrl)}`] : []),
   ];
 }
 

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
   }
   const o = parsed;
   const { progress, lines: log } = benchLog();
-  const machine = machineDescription();
+  const machine = machineDescription(o.pgUrl);
   progress(`machine: ${machine.join('; ')}`);
   await reportIdle(progress);
 

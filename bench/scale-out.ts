@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { startAgentSockets } from './agent-sockets.js';
 import { awaitJobsDone, seedAssignedAgents } from './agent-seeding.js';
 import { benchLog, reportIdle } from './bench-log.js';
+import { DEFAULT_PG_URL } from './flags.js';
 import { closedLoopIngest, type ClosedLoopResult } from './closed-loop-ingest.js';
 import { deliveryOk, measureDelivery, type DeliveryResult } from './delivery-latency.js';
 import { startGenerator } from './generator.js';
@@ -36,7 +37,8 @@ const USAGE = `Usage: node dist/bench/scale-out.js [options]   (PostgreSQL only)
   --connections N     keep-alive connections of the ingest runs, split over the hubs (default 50)
   --grace S           wait this long after the last answer for late events (default 5)
   --store KIND        postgres or both run it; sqlite: nothing to do (default postgres)
-  --pg-url URL        PostgreSQL server (default postgres://postgres@127.0.0.1:5432/postgres)
+  --pg-url URL        PostgreSQL server (default: the Unix socket in /var/run/postgresql if there
+                      is one, else postgres://postgres@127.0.0.1:5432/postgres)
   --cpu-prof DIR      V8 profile of both hub processes into DIR, with their top functions;
                       leaves bench/RESULTS.md alone
   --quick             smoke run: --duration 2 --warmup 1 --agents 10 --customers 100
@@ -44,7 +46,7 @@ const USAGE = `Usage: node dist/bench/scale-out.js [options]   (PostgreSQL only)
 
 const DEFAULTS: PacedBenchOptions = {
   stores: ['postgres'],
-  pgUrl: 'postgres://postgres@127.0.0.1:5432/postgres',
+  pgUrl: DEFAULT_PG_URL,
   rate: 500,
   durationS: 10,
   warmupS: 3,
@@ -136,7 +138,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const { progress, lines } = benchLog();
-  const machine = machineDescription();
+  const machine = machineDescription(o.pgUrl);
   progress(`machine: ${machine.join('; ')}`);
   await reportIdle(progress);
   const profDir = o.cpuProfDir ? resolve(o.cpuProfDir) : undefined;
