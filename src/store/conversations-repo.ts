@@ -75,7 +75,17 @@ export function toIdentity(r: Selectable<IdentitiesTable>): Identity {
   };
 }
 
-export function toConversation(r: Selectable<ConversationsTable>): Conversation {
+/** The fields a conversation's events and the ingest batch need: every column but the costly ones. */
+export type ConversationHead = Pick<
+  Conversation,
+  'id' | 'accountId' | 'channelInstanceId' | 'identityId' | 'contactId' | 'workstreamId' | 'queueId' | 'agentId' | 'state' | 'lastSeq' | 'lastMessageAt' | 'lastCustomerAt'
+>;
+export type ConversationHeadRow = Pick<
+  Selectable<ConversationsTable>,
+  'id' | 'account_id' | 'channel_instance_id' | 'identity_id' | 'contact_id' | 'workstream_id' | 'queue_id' | 'agent_id' | 'state' | 'last_seq' | 'last_message_at' | 'last_customer_at'
+>;
+
+export function toConversationHead(r: ConversationHeadRow): ConversationHead {
   return {
     id: r.id,
     accountId: r.account_id,
@@ -86,10 +96,16 @@ export function toConversation(r: Selectable<ConversationsTable>): Conversation 
     queueId: r.queue_id,
     agentId: r.agent_id,
     state: r.state,
-    context: JSON.parse(r.context) as Record<string, unknown>,
     lastSeq: r.last_seq,
     lastMessageAt: r.last_message_at,
     lastCustomerAt: r.last_customer_at,
+  };
+}
+
+export function toConversation(r: Selectable<ConversationsTable>): Conversation {
+  return {
+    ...toConversationHead(r),
+    context: JSON.parse(r.context) as Record<string, unknown>,
     replyToken: r.reply_token,
     replyTokenAt: r.reply_token_at,
     createdAt: r.created_at,

@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { MessageStatus } from '../domain/message.js';
-import { toConversation, toMessage, type Conversation, type Message } from './conversations-repo.js';
+import { toConversation, toConversationHead, toMessage, type Conversation, type ConversationHead, type ConversationHeadRow, type Message } from './conversations-repo.js';
 import type { Dialect } from './db.js';
 import { placeholders, runSql, sqlText, valuesList, type SqlParam } from './raw-sql.js';
 import type { ConversationsTable, Database, MessagesTable } from './schema.js';
@@ -49,51 +49,17 @@ export interface SenderConversation {
  * A conversation as it is after a bump: what its events' summary, a resume and the bot runner
  * need (not its context, which is costly to read and parse for every batch).
  */
-export type BumpedConversation = Pick<
-  Conversation,
-  'id' | 'accountId' | 'channelInstanceId' | 'identityId' | 'contactId' | 'workstreamId' | 'queueId' | 'agentId' | 'state' | 'lastSeq' | 'lastMessageAt' | 'lastCustomerAt'
-> & { botId: string | null; assignedAt: number | null };
+export type BumpedConversation = ConversationHead & { botId: string | null; assignedAt: number | null };
 
-type BumpedRow = Pick<
-  Selectable<ConversationsTable>,
-  | 'id'
-  | 'account_id'
-  | 'channel_instance_id'
-  | 'identity_id'
-  | 'contact_id'
-  | 'workstream_id'
-  | 'queue_id'
-  | 'agent_id'
-  | 'state'
-  | 'last_seq'
-  | 'last_message_at'
-  | 'last_customer_at'
-  | 'bot_id'
-  | 'assigned_at'
->;
+type BumpedRow = ConversationHeadRow & Pick<Selectable<ConversationsTable>, 'bot_id' | 'assigned_at'>;
 
-const BUMPED_COLUMNS =
-  'conversations.id, conversations.account_id, conversations.channel_instance_id, conversations.identity_id, conversations.contact_id, conversations.workstream_id, ' +
-  'conversations.queue_id, conversations.agent_id, conversations.state, conversations.last_seq, conversations.last_message_at, conversations.last_customer_at, ' +
-  'conversations.bot_id, conversations.assigned_at';
+const BUMPED_COLUMNS = [
+  'id', 'account_id', 'channel_instance_id', 'identity_id', 'contact_id', 'workstream_id', 'queue_id', 'agent_id', 'state', 'last_seq', 'last_message_at',
+  'last_customer_at', 'bot_id', 'assigned_at',
+].map((c) => `conversations.${c}`).join(', ');
 
 function toBumped(r: BumpedRow): BumpedConversation {
-  return {
-    id: r.id,
-    accountId: r.account_id,
-    channelInstanceId: r.channel_instance_id,
-    identityId: r.identity_id,
-    contactId: r.contact_id,
-    workstreamId: r.workstream_id,
-    queueId: r.queue_id,
-    agentId: r.agent_id,
-    state: r.state,
-    lastSeq: r.last_seq,
-    lastMessageAt: r.last_message_at,
-    lastCustomerAt: r.last_customer_at,
-    botId: r.bot_id,
-    assignedAt: r.assigned_at,
-  };
+  return { ...toConversationHead(r), botId: r.bot_id, assignedAt: r.assigned_at };
 }
 
 /** A delivery status to record on a message, if it still has the status it was read with. */
