@@ -7,7 +7,13 @@
  * Closing the client (or aborting the signal it was built with) ends every connection; requests
  * in flight resolve with an error, later ones fail at once. `post` never rejects.
  */
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+
+// Loaded on the first webhook, not when the CLI starts: the one-file bundle holds the emulators,
+// and the hub's start-up should not pay for parsing undici.
+const importUndici = () => import('undici');
+let undici: ReturnType<typeof importUndici> | undefined;
+const loadUndici = () => (undici ??= importUndici());
 
 export interface ClientAnswer {
   /** 0 when no complete HTTP answer came back. */
@@ -47,12 +53,14 @@ function errorText(err: unknown): string {
 }
 
 export class WebhookClient {
-  private readonly agent: Agent;
+  private agent: Agent | undefined;
   private closed = false;
+  private readonly connections: number;
+  private readonly idleMs: number;
 
   constructor(opts: WebhookClientOptions = {}) {
-    const idleMs = opts.idleMs ?? 4000;
-    this.agent = new Agent({ connections: opts.maxSocketsPerOrigin ?? 512, keepAliveTimeout: idleMs, keepAliveMaxTimeout: idleMs });
+    this.connections = opts.maxSocketsPerOrigin ?? 512;
+    this.idleMs = opts.idleMs ?? 4000;
     const { signal } = opts;
     if (signal?.aborted === true) this.close();
     else signal?.addEventListener('abort', () => this.close(), { once: true });
@@ -75,6 +83,9 @@ export class WebhookClient {
       target = `${url.protocol}//${url.host}${url.pathname}${url.search}`;
     }
     try {
+      const { Agent, request } = await loadUndici();
+      if (this.closed) return { status: 0, body: '', error: CLOSED_ERROR };
+      this.agent ??= new Agent({ connections: this.connections, keepAliveTimeout: this.idleMs, keepAliveMaxTimeout: this.idleMs });
       // undici's timeouts (no AbortSignal per request, which cost more than the rest of a post)
       // are checked about once a second: a deadline is kept to within that.
       const res = await request(target, {
@@ -98,6 +109,6 @@ export class WebhookClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.agent.destroy().catch(() => undefined);
+    this.agent?.destroy().catch(() => undefined);
   }
 }
