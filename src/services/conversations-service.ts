@@ -13,7 +13,7 @@ import type { AuthUser } from '../http/route.js';
 import { ConversationsRepo, type Conversation, type Identity, type Message } from '../store/conversations-repo.js';
 import type { Store } from '../store/db.js';
 import { GroupCommit } from '../store/group-commit.js';
-import { JobsRepo } from '../store/jobs-repo.js';
+import { JobsRepo, type JobOrder } from '../store/jobs-repo.js';
 import type { BlobStore } from './blob-store.js';
 import { summarize, type EventBus } from './event-bus.js';
 import type { Metrics } from './metrics.js';
@@ -209,7 +209,7 @@ export class ConversationsService {
         },
         undefined,
       );
-      await new JobsRepo(trx, this.d.store.dialect).enqueue('deliver', { messageId: m.id }, now);
+      await new JobsRepo(trx, this.d.store.dialect).enqueue('deliver', { messageId: m.id }, now, now, deliveryOrder(m));
       return m;
     });
     this.d.metrics.messagesStored.inc({ direction: 'out' });
@@ -290,7 +290,7 @@ export class ConversationsService {
         { conversationId: c.id, direction: 'out', senderType: o.senderType, content: out, status: 'queued', idempotencyKey: newIdempotencyKey(), at: now },
         undefined,
       );
-      await new JobsRepo(trx, this.d.store.dialect).enqueue('deliver', { messageId: m.id }, now);
+      await new JobsRepo(trx, this.d.store.dialect).enqueue('deliver', { messageId: m.id }, now, now, deliveryOrder(m));
       return m;
     });
     this.d.metrics.messagesStored.inc({ direction: 'out' });
@@ -342,4 +342,9 @@ export class ConversationsService {
     const c = await this.repo.getConversation(blob.conversationId);
     return c !== undefined && (await this.canSee(user, c));
   }
+}
+
+/** A conversation's messages reach the customer in the order they were written (see JobOrder). */
+function deliveryOrder(m: Message): JobOrder {
+  return { key: m.conversationId, seq: m.seq };
 }

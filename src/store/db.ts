@@ -16,6 +16,7 @@ import * as m004 from './migrations/004_distribution.js';
 import * as m005 from './migrations/005_queue_notices.js';
 import * as m006 from './migrations/006_quick_replies.js';
 import * as m007 from './migrations/007_conversation_state_index.js';
+import * as m008 from './migrations/008_job_order.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -39,7 +40,7 @@ async function ping(db: Kysely<Database>): Promise<void> {
   await sql`select 1`.execute(db);
 }
 
-const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005, '006_quick_replies': m006, '007_conversation_state_index': m007 };
+const MIGRATIONS: Record<string, Migration> = { '001_initial': m001, '002_message_templates': m002, '003_webhook_verified': m003, '004_distribution': m004, '005_queue_notices': m005, '006_quick_replies': m006, '007_conversation_state_index': m007, '008_job_order': m008 };
 
 class StaticMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

@@ -18,6 +18,16 @@ export interface Job {
   runAt: number;
 }
 
+/**
+ * Jobs that must run one after another: a job is claimed only when no job with the same key and a
+ * smaller seq is pending or running (a conversation's deliveries, keyed by conversation, in
+ * message order).
+ */
+export interface JobOrder {
+  key: string;
+  seq: number;
+}
+
 /** How a claimed job ended, for `finish`. */
 export interface JobFinish {
   id: string;
@@ -30,7 +40,7 @@ export class JobsRepo {
     private readonly dialect: Dialect,
   ) {}
 
-  async enqueue(kind: string, payload: Record<string, unknown>, at: number, runAt = at): Promise<string> {
+  async enqueue(kind: string, payload: Record<string, unknown>, at: number, runAt = at, order?: JobOrder): Promise<string> {
     const id = newId('job');
     await this.db
       .insertInto('jobs')
@@ -45,6 +55,8 @@ export class JobsRepo {
         last_error: null,
         created_at: at,
         updated_at: at,
+        order_key: order?.key ?? null,
+        order_seq: order?.seq ?? null,
       })
       .execute();
     return id;
@@ -66,6 +78,22 @@ export class JobsRepo {
         eb.or([
           eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
           eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
+        ]),
+      )
+      // An ordered job waits while an earlier one of its key is unfinished, even one whose retry
+      // is not due yet: a message held back by a provider error keeps its place in the line.
+      .where(({ or, eb: e, not, exists, selectFrom }) =>
+        or([
+          e('jobs.order_key', 'is', null),
+          not(
+            exists(
+              selectFrom('jobs as earlier')
+                .select('earlier.id')
+                .whereRef('earlier.order_key', '=', 'jobs.order_key')
+                .whereRef('earlier.order_seq', '<', 'jobs.order_seq')
+                .where('earlier.status', 'in', ['pending', 'running']),
+            ),
+          ),
         ]),
       )
       .orderBy('run_at')

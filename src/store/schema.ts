@@ -261,6 +261,9 @@ export interface JobsTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+  /** Jobs with the same key run one at a time, in order_seq order (a conversation's deliveries). */
+  order_key: string | null;
+  order_seq: number | null;
 }
 
 export interface BlobsTable {

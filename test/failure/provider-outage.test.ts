@@ -86,46 +86,91 @@ describe('provider outages', () => {
     await t?.close();
   });
 
-  async function lineConversation() {
+  /** Picks the conversation a customer's first message opened (the newest item in the queue). */
+  async function pickNew(agent: ApiClient, queueId: string, known: Set<string>): Promise<string> {
+    const conv = await eventually(async () => (await agent.get(`/api/queues/${queueId}/items`)).find((c: any) => !known.has(c.id)), 10_000, 'conversation queued');
+    known.add(conv.id);
+    await agent.post(`/api/conversations/${conv.id}/pick`);
+    return conv.id as string;
+  }
+
+  /** `count` LINE customers of one channel, each in a conversation the agent picked. */
+  async function lineConversations(count: number) {
     const ch = await setUpLineChannel(t);
-    const customer = t.line.customer(ch.creds.channelId);
-    expect((await customer.sendText('hello?')).status).toBe(200);
-    const conv = await eventually(async () => (await ch.agent.get(`/api/queues/${ch.queueId}/items`))[0], 10_000, 'conversation queued');
-    await ch.agent.post(`/api/conversations/${conv.id}/pick`);
-    // Spend the free reply token, so what follows goes out as pushes with a retry key.
-    await ch.agent.post(`/api/conversations/${conv.id}/messages`, { kind: 'text', text: 'warm-up' });
-    await settled(ch.agent, conv.id);
-    return { ch, customer, convId: conv.id as string };
+    const known = new Set<string>();
+    const convs = [];
+    for (let i = 0; i < count; i++) {
+      const customer = t.line.customer(ch.creds.channelId);
+      expect((await customer.sendText('hello?')).status).toBe(200);
+      const convId = await pickNew(ch.agent, ch.queueId, known);
+      // Spend the free reply token, so what follows goes out as pushes with a retry key.
+      await ch.agent.post(`/api/conversations/${convId}/messages`, { kind: 'text', text: 'warm-up' });
+      await settled(ch.agent, convId);
+      convs.push({ customer, convId });
+    }
+    return { ch, convs };
+  }
+
+  async function lineConversation() {
+    const { ch, convs } = await lineConversations(1);
+    return { ch, ...convs[0]! };
+  }
+
+  /** `count` WhatsApp customers of one Twilio number, each in a conversation the agent picked. */
+  async function twilioConversations(waNumbers: string[]) {
+    const ch = await setUpTwilioChannel(t);
+    const known = new Set<string>();
+    const convs = [];
+    for (const waNumber of waNumbers) {
+      const customer = t.twilio.customer(ch.creds.accountSid, ch.number, waNumber, 'Outage');
+      expect((await customer.sendText('hello?')).status).toBe(200);
+      const convId = await pickNew(ch.agent, ch.queueId, known);
+      await settled(ch.agent, convId);
+      convs.push({ customer, convId, waNumber });
+    }
+    return { ch, convs };
   }
 
   async function twilioConversation(waNumber: string) {
-    const ch = await setUpTwilioChannel(t);
-    const customer = t.twilio.customer(ch.creds.accountSid, ch.number, waNumber, 'Outage');
-    expect((await customer.sendText('hello?')).status).toBe(200);
-    const conv = await eventually(async () => (await ch.agent.get(`/api/queues/${ch.queueId}/items`))[0], 10_000, 'conversation queued');
-    await ch.agent.post(`/api/conversations/${conv.id}/pick`);
-    await settled(ch.agent, conv.id);
-    return { ch, customer, convId: conv.id as string };
+    const { ch, convs } = await twilioConversations([waNumber]);
+    return { ch, ...convs[0]! };
   }
 
-  it('LINE: 500s, 429 + Retry-After, hangs and lost answers — every message ends sent and LINE delivers each once', async () => {
-    const { ch, customer, convId } = await lineConversation();
-    const N = 8;
+  it('LINE: 500s, 429 + Retry-After, hangs and lost answers — every message ends sent, in order, and LINE delivers each once', async () => {
+    const CONVERSATIONS = 4;
+    const PER_CONVERSATION = 2;
+    const { ch, convs } = await lineConversations(CONVERSATIONS);
     backoffAsked.length = 0;
-    // LINE is down (500) until every message has failed once; then 429s, hangs and lost answers.
+    // LINE is down (500) until the first message of every conversation has failed once; then 429s, hangs and lost answers.
     t.line.injectFault({ path: LINE_SEND, status: 500, times: Infinity });
 
-    const texts = Array.from({ length: N }, (_, i) => `line outage message ${i}`);
-    // Our own Idempotency-Keys (UUIDs): LINE's X-Line-Retry-Key is the key itself.
-    const keys = texts.map(() => randomUUID());
-    const sent = await Promise.all(
-      texts.map((text, i) => ch.agent.post(`/api/conversations/${convId}/messages`, { kind: 'text', text }, { 'idempotency-key': keys[i]! })),
+    // Each conversation gets its messages one after another, as an agent types them; the conversations go at once.
+    const lines = await Promise.all(
+      convs.map(async ({ convId, customer }, c) => {
+        const out = [];
+        for (let i = 0; i < PER_CONVERSATION; i++) {
+          const text = `line outage message ${c}.${i}`;
+          // Our own Idempotency-Keys (UUIDs): LINE's X-Line-Retry-Key is the key itself.
+          const key = randomUUID();
+          const m = await ch.agent.post(`/api/conversations/${convId}/messages`, { kind: 'text', text }, { 'idempotency-key': key });
+          expect(m.status).toBe('queued');
+          out.push({ id: m.id as string, text, key });
+        }
+        return { convId, customer, out };
+      }),
     );
-    for (const m of sent) expect(m.status).toBe('queued');
+    const N = CONVERSATIONS * PER_CONVERSATION;
     await eventually(async () => {
-      const msgs = await ch.agent.get(`/api/conversations/${convId}/messages`);
-      return sent.every((s) => /^retrying/.test(msgs.find((m: any) => m.id === s.id)?.errorMessage ?? ''));
-    }, 15_000, 'every message failed once');
+      for (const { convId, out } of lines) {
+        const msgs = await ch.agent.get(`/api/conversations/${convId}/messages`);
+        if (!/^retrying/.test(msgs.find((m: any) => m.id === out[0]!.id)?.errorMessage ?? '')) return false;
+      }
+      return true;
+    }, 15_000, 'the first message of every conversation failed once');
+    // The messages behind them wait their turn: not one call was made for them.
+    const calledKeys = new Set(t.line.requests().map((r) => r.headers['x-line-retry-key']));
+    for (const { out } of lines) for (const later of out.slice(1)) expect(calledKeys.has(later.key), later.text).toBe(false);
+
     t.line.clearFaults();
     t.line.injectFault({ path: LINE_SEND, status: 429, retryAfterSec: 1, times: N });
     t.line.injectFault({ path: LINE_SEND, status: 503, delayMs: HANG_MS, times: N });
@@ -135,15 +180,19 @@ describe('provider outages', () => {
     await eventually(async () => (await faultsLeft(t.line.baseUrl)) === 0, 25_000, 'LINE faults used up');
     t.line.clearFaults();
 
-    const finals = await Promise.all(sent.map((m) => finalStatus(ch.agent, convId, m.id, (x) => x.status !== 'queued' && x.status !== 'sending', 'LINE message settled')));
-    expect(finals.map((m) => m.status)).toEqual(texts.map(() => 'sent'));
+    const all = lines.flatMap((l) => l.out.map((m) => ({ ...m, convId: l.convId })));
+    const finals = await Promise.all(all.map((m) => finalStatus(ch.agent, m.convId, m.id, (x) => x.status !== 'queued' && x.status !== 'sending', 'LINE message settled')));
+    expect(finals.map((m) => m.status)).toEqual(all.map(() => 'sent'));
     for (const m of finals) expect(m.errorCode).toBeNull();
     expect(lostAnswers).toEqual([]);
 
-    // Exactly once: the customer holds each text once, and LINE accepted one push per retry key.
-    await eventually(async () => texts.every((text) => customer.inbox().some((r) => (r.message as { text?: string }).text === text)), 10_000, 'all in the inbox');
-    const inbox = customer.inbox();
-    for (const text of texts) expect(inbox.filter((r) => (r.message as { text?: string }).text === text), text).toHaveLength(1);
+    // Exactly once and in order: each customer holds each text once, in the order the agent wrote them.
+    for (const { customer, out } of lines) {
+      const texts = out.map((m) => m.text);
+      await eventually(async () => texts.every((text) => customer.inbox().some((r) => (r.message as { text?: string }).text === text)), 10_000, 'all in the inbox');
+      const received = customer.inbox().map((r) => (r.message as { text?: string }).text).filter((x) => x !== undefined && texts.includes(x));
+      expect(received).toEqual(texts);
+    }
     const pushes = t.line.requests().filter((r) => r.channelId === ch.creds.channelId && r.path === PUSH);
     const byKey = new Map<string, number[]>();
     for (const r of pushes) {
@@ -151,10 +200,10 @@ describe('provider outages', () => {
       expect(key).toMatch(/^[0-9a-f-]{36}$/);
       byKey.set(key, [...(byKey.get(key) ?? []), r.status]);
     }
-    for (const key of keys) {
-      const statuses = byKey.get(key) ?? [];
-      expect(statuses.filter((s) => s === 200), key).toHaveLength(1);
-      expect(statuses.some((s) => s !== 200 && s !== 409), `${key} went through the outage`).toBe(true);
+    for (const m of all) expect((byKey.get(m.key) ?? []).filter((s) => s === 200), m.text).toHaveLength(1);
+    for (const { out } of lines) {
+      const head = byKey.get(out[0]!.key) ?? [];
+      expect(head.some((s) => s !== 200 && s !== 409), `${out[0]!.text} went through the outage`).toBe(true);
     }
     // Every answer the network lost was retried under the same key, and LINE said "already accepted"
     // (more 409s when a busy machine also made a real answer miss the timeout: the same path).
@@ -162,19 +211,19 @@ describe('provider outages', () => {
 
     // Retries backed off: attempts were counted up, and no retry after a 429 came before its Retry-After.
     expect(Math.max(...backoffAsked)).toBeGreaterThanOrEqual(3);
-    for (const m of finals) expect(m.attempts).toBeGreaterThan(1);
-    const calls = t.line.requests().filter((r) => r.channelId === ch.creds.channelId && r.path === PUSH);
-    for (const [i, r] of calls.entries()) {
+    for (const { out } of lines) expect(finals.find((m) => m.id === out[0]!.id).attempts).toBeGreaterThan(1);
+    for (const [i, r] of pushes.entries()) {
       if (r.status !== 429) continue;
-      const next = calls.slice(i + 1).find((x) => x.headers['x-line-retry-key'] === r.headers['x-line-retry-key']);
+      const next = pushes.slice(i + 1).find((x) => x.headers['x-line-retry-key'] === r.headers['x-line-retry-key']);
       expect(next, 'a retry after the 429').toBeDefined();
       expect(next!.at - r.at).toBeGreaterThanOrEqual(1000 - 5);
     }
   });
 
-  it('Twilio: 500s, 429 + Retry-After, hangs, failed look-ups and lost create answers — each message created once, then delivered and read', async () => {
-    const { ch, customer, convId } = await twilioConversation('+393330000101');
-    const N = 8;
+  it('Twilio: 500s, 429 + Retry-After, hangs, failed look-ups and lost create answers — each message created once, in order, then delivered and read', async () => {
+    const PER_CONVERSATION = 2;
+    const { ch, convs } = await twilioConversations(['+393330000101', '+393330000103', '+393330000104', '+393330000105']);
+    const N = convs.length * PER_CONVERSATION;
     backoffAsked.length = 0;
     t.twilio.injectFault({ method: 'POST', path: TWILIO_MESSAGES, status: 500, times: N });
     t.twilio.injectFault({ method: 'POST', path: TWILIO_MESSAGES, status: 429, retryAfterSec: 1, times: N });
@@ -185,24 +234,39 @@ describe('provider outages', () => {
     t.twilio.injectFault({ method: 'POST', path: TWILIO_MESSAGES, status: 500, afterCreate: true, times: 3 });
     t.twilio.injectFault({ method: 'POST', path: TWILIO_MESSAGES, status: 201, afterCreate: true, delayMs: HANG_MS, times: 3 });
 
-    const texts = Array.from({ length: N }, (_, i) => `whatsapp outage message ${i}`);
-    const sent = await Promise.all(texts.map((text) => ch.agent.post(`/api/conversations/${convId}/messages`, { kind: 'text', text })));
+    const lines = await Promise.all(
+      convs.map(async ({ convId, customer, waNumber }, c) => {
+        const out = [];
+        for (let i = 0; i < PER_CONVERSATION; i++) {
+          const text = `whatsapp outage message ${c}.${i}`;
+          const m = await ch.agent.post(`/api/conversations/${convId}/messages`, { kind: 'text', text });
+          out.push({ id: m.id as string, text });
+        }
+        return { convId, customer, waNumber, out };
+      }),
+    );
 
     await eventually(async () => (await faultsLeft(t.twilio.baseUrl)) === 0, 25_000, 'Twilio faults used up');
     t.twilio.clearFaults();
 
-    const finals = await Promise.all(sent.map((m) => finalStatus(ch.agent, convId, m.id, (x) => x.status === 'read' || x.status === 'failed', 'WhatsApp message read')));
-    expect(finals.map((m) => m.status)).toEqual(texts.map(() => 'read'));
+    const all = lines.flatMap((l) => l.out.map((m) => ({ ...m, convId: l.convId })));
+    const finals = await Promise.all(all.map((m) => finalStatus(ch.agent, m.convId, m.id, (x) => x.status === 'read' || x.status === 'failed', 'WhatsApp message read')));
+    expect(finals.map((m) => m.status)).toEqual(all.map(() => 'read'));
 
     const created = t.twilio.messagesCreated().filter((m) => m.accountSid === ch.creds.accountSid);
-    for (const text of texts) {
-      const copies = created.filter((m) => m.body === text);
-      expect(copies, text).toHaveLength(1);
+    for (const m of all) {
+      const copies = created.filter((x) => x.body === m.text);
+      expect(copies, m.text).toHaveLength(1);
       expect(copies[0]!.statusHistory).toEqual(['queued', 'sent', 'delivered', 'read']);
-      expect(finals.find((m) => m.content.text === text).providerMessageId).toBe(copies[0]!.sid);
+      expect(finals.find((f) => f.id === m.id).providerMessageId).toBe(copies[0]!.sid);
     }
-    const inbox = await customer.waitForInbox(N);
-    for (const text of texts) expect(inbox.filter((r) => r.body === text), text).toHaveLength(1);
+    for (const { customer, out } of lines) {
+      const texts = out.map((m) => m.text);
+      // Twilio created them in the order the agent wrote them.
+      expect(created.filter((x) => x.body !== undefined && texts.includes(x.body)).map((x) => x.body)).toEqual(texts);
+      await eventually(async () => texts.every((text) => customer.inbox().some((r) => r.body === text)), 10_000, 'all in the inbox');
+      for (const text of texts) expect(customer.inbox().filter((r) => r.body === text), text).toHaveLength(1);
+    }
     expect(Math.max(...backoffAsked)).toBeGreaterThanOrEqual(3);
   });
 
