@@ -37,71 +37,6 @@ async function row(store: Store, id: string) {
   return store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-describe.each(STORE_KINDS)('JobsRepo on %s', (kind) => {
-  let store: Store;
-  let cleanup: () => Promise<void>;
-  let jobs: JobsRepo;
-  const t0 = Date.parse('2026-01-01T00:00:00Z');
-
-  beforeEach(async () => {
-    ({ store, cleanup } = await createTestStore(kind));
-    jobs = new JobsRepo(store.db, store.dialect);
-  });
-  afterEach(async () => {
-    await cleanup();
-  });
-
-  it('claims only due jobs, oldest first, up to the limit, and counts the attempt', async () => {
-    const later = await jobs.enqueue('k', { n: 'later' }, t0, t0 + 10_000);
-    const b = await jobs.enqueue('k', { n: 'b' }, t0, t0 - 1000);
-    const a = await jobs.enqueue('k', { n: 'a' }, t0, t0 - 2000);
-    const c = await jobs.enqueue('k', { n: 'c' }, t0, t0);
-
-    const first = await jobs.claim(t0, 2, 60_000);
-    expect(first.map((j) => j.id)).toEqual([a, b]);
-    expect(first[0]).toMatchObject({ kind: 'k', payload: { n: 'a' }, attempts: 1, runAt: t0 - 2000 });
-    const second = await jobs.claim(t0, 10, 60_000);
-    expect(second.map((j) => j.id)).toEqual([c]);
-    expect(await jobs.claim(t0 + 9_999, 10, 60_000)).toEqual([]);
-    expect((await jobs.claim(t0 + 10_000, 10, 60_000)).map((j) => j.id)).toEqual([later]);
-  });
-
-  it('a claimed job is not claimed again until its lease runs out, then it is (its worker died)', async () => {
-    const id = await jobs.enqueue('k', {}, t0);
-    expect(await jobs.claim(t0, 10, 1000)).toHaveLength(1);
-    expect(await jobs.claim(t0 + 999, 10, 1000)).toEqual([]);
-    expect(await jobs.claim(t0 + 1000, 10, 1000)).toEqual([]);
-    const again = await jobs.claim(t0 + 1001, 10, 1000);
-    expect(again.map((j) => [j.id, j.attempts])).toEqual([[id, 2]]);
-    expect((await row(store, id)).locked_until).toBe(t0 + 2001);
-  });
-
-  it('retryLater puts the job back, due later, with the reason', async () => {
-    const id = await jobs.enqueue('k', {}, t0);
-    await jobs.claim(t0, 10, 60_000);
-    await jobs.retryLater(id, t0 + 5000, 'provider said 503', t0 + 10);
-    expect(await row(store, id)).toMatchObject({ status: 'pending', run_at: t0 + 5000, last_error: 'provider said 503', locked_until: null });
-    expect(await jobs.nextRunAt()).toBe(t0 + 5000);
-    expect(await jobs.claim(t0 + 4999, 10, 60_000)).toEqual([]);
-    const again = await jobs.claim(t0 + 5000, 10, 60_000);
-    expect(again.map((j) => [j.id, j.attempts])).toEqual([[id, 2]]);
-  });
-
-  it('done and failed jobs are never claimed again, even past any lease', async () => {
-    const done = await jobs.enqueue('k', {}, t0);
-    const failed = await jobs.enqueue('k', {}, t0);
-    await jobs.claim(t0, 10, 1000);
-    await jobs.complete(done, t0 + 1);
-    await jobs.fail(failed, 'refused', t0 + 1);
-    expect(await jobs.claim(t0 + HOUR, 10, 1000)).toEqual([]);
-    expect(await jobs.counts()).toEqual({ done: 1, failed: 1 });
-    expect((await row(store, failed)).last_error).toBe('refused');
-    expect(await jobs.nextRunAt()).toBeUndefined();
-    await jobs.purgeDone(t0 + 2);
-    expect(await jobs.counts()).toEqual({ failed: 1 });
-  });
-});
-
 describe.each(STORE_KINDS)('JobRunner on %s', (kind) => {
   let store: Store;
   let cleanup: () => Promise<void>;
@@ -148,6 +83,49 @@ describe.each(STORE_KINDS)('JobRunner on %s', (kind) => {
     r.poke();
     await ran.reached(2);
     expect(seen[1]?.id).toBe(id2);
+  });
+
+  it('while busy, claims in batches: a freed slot waits until an eighth of the slots are free', async () => {
+    const started = counter();
+    const gates: Array<() => void> = [];
+    const claims: number[] = [];
+    let open = false;
+    const counting = new (class extends JobsRepo {
+      override async claim(now: number, limit: number, leaseMs: number): Promise<Job[]> {
+        const got = await super.claim(now, limit, leaseMs);
+        claims.push(got.length);
+        return got;
+      }
+    })(store.db, store.dialect);
+    const r = new JobRunner({
+      jobs: counting,
+      clock,
+      log,
+      concurrency: 16,
+      idleMs: HOUR,
+      handlers: {
+        k: () => {
+          started.hit();
+          return open ? Promise.resolve({ done: true }) : new Promise((resolve) => gates.push(() => resolve({ done: true })));
+        },
+      },
+    });
+    runners.push(r);
+    for (let i = 0; i < 40; i++) await jobs.enqueue('k', { i }, clock.now());
+    r.start();
+    await started.reached(16);
+    expect(claims.filter((n) => n > 0)).toEqual([16]);
+    // One slot free: below 16 / 8, so no claim yet.
+    gates.shift()!();
+    await eventually(async () => (await jobs.counts()).done === 1, 5000, 'first job recorded');
+    expect(started.count).toBe(16);
+    // Two free: one claim fills both.
+    gates.shift()!();
+    await started.reached(18);
+    expect(claims.filter((n) => n > 0)).toEqual([16, 2]);
+    open = true;
+    for (const g of gates.splice(0)) g();
+    await eventually(async () => (await jobs.counts()).done === 40, 5000, 'all done');
   });
 
   it('does nothing before start and after stop', async () => {

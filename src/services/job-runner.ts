@@ -27,6 +27,9 @@ export interface JobRunnerOptions {
   idleMs?: number;
 }
 
+/** While jobs are running, a claim waits until this fraction (1/n) of the slots is free. */
+const CLAIM_BATCH_DIVISOR = 8;
+
 export class JobRunner {
   private inFlight = 0;
   private running = false;
@@ -71,8 +74,13 @@ export class JobRunner {
     try {
       do {
         this.again = false;
-        const free = (this.o.concurrency ?? 64) - this.inFlight;
+        const concurrency = this.o.concurrency ?? 64;
+        const free = concurrency - this.inFlight;
         if (free <= 0) break;
+        // While busy, claim in batches: each claim is a write (and walks the due index), and a
+        // claim per finished job made claiming the busiest statement of a saturated outbox. The
+        // jobs still running poke again as they finish, so the free slots are filled soon.
+        if (this.inFlight > 0 && free < Math.max(1, Math.floor(concurrency / CLAIM_BATCH_DIVISOR))) break;
         const now = this.o.clock.now();
         const claimed = await this.o.jobs.claim(now, free, this.o.leaseMs ?? 120_000);
         for (const job of claimed) void this.run(job);

@@ -5,6 +5,11 @@ import { JobsRepo } from './jobs-repo.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const LEASE = 30_000;
+const HOUR = 3_600_000;
+
+async function row(store: Store, id: string) {
+  return store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
 
 describe.each(STORE_KINDS)('JobsRepo on %s', (kind) => {
   let store: Store;
@@ -22,13 +27,54 @@ describe.each(STORE_KINDS)('JobsRepo on %s', (kind) => {
 
   const claimedPayloads = async (now: number, limit = 100) => (await jobs.claim(now, limit, LEASE)).map((j) => j.payload.n);
 
-  it('claims due jobs oldest first and leaves later ones for later', async () => {
-    await jobs.enqueue('k', { n: 2 }, T0, T0 + 2);
-    await jobs.enqueue('k', { n: 1 }, T0, T0 + 1);
-    await jobs.enqueue('k', { n: 3 }, T0, T0 + 10_000);
-    expect(await claimedPayloads(T0 + 5)).toEqual([1, 2]);
-    expect(await claimedPayloads(T0 + 6)).toEqual([]);
-    expect(await claimedPayloads(T0 + 10_000)).toEqual([3]);
+  it('claims only due jobs, oldest first, up to the limit, and counts the attempt', async () => {
+    const later = await jobs.enqueue('k', { n: 'later' }, T0, T0 + 10_000);
+    const b = await jobs.enqueue('k', { n: 'b' }, T0, T0 - 1000);
+    const a = await jobs.enqueue('k', { n: 'a' }, T0, T0 - 2000);
+    const c = await jobs.enqueue('k', { n: 'c' }, T0, T0);
+
+    const first = await jobs.claim(T0, 2, 60_000);
+    expect(first.map((j) => j.id)).toEqual([a, b]);
+    expect(first[0]).toMatchObject({ kind: 'k', payload: { n: 'a' }, attempts: 1, runAt: T0 - 2000 });
+    const second = await jobs.claim(T0, 10, 60_000);
+    expect(second.map((j) => j.id)).toEqual([c]);
+    expect(await jobs.claim(T0 + 9_999, 10, 60_000)).toEqual([]);
+    expect((await jobs.claim(T0 + 10_000, 10, 60_000)).map((j) => j.id)).toEqual([later]);
+  });
+
+  it('a claimed job is not claimed again until its lease runs out, then it is (its worker died)', async () => {
+    const id = await jobs.enqueue('k', {}, T0);
+    expect(await jobs.claim(T0, 10, 1000)).toHaveLength(1);
+    expect(await jobs.claim(T0 + 999, 10, 1000)).toEqual([]);
+    expect(await jobs.claim(T0 + 1000, 10, 1000)).toEqual([]);
+    const again = await jobs.claim(T0 + 1001, 10, 1000);
+    expect(again.map((j) => [j.id, j.attempts])).toEqual([[id, 2]]);
+    expect((await row(store, id)).locked_until).toBe(T0 + 2001);
+  });
+
+  it('retryLater puts the job back, due later, with the reason', async () => {
+    const id = await jobs.enqueue('k', {}, T0);
+    await jobs.claim(T0, 10, 60_000);
+    await jobs.retryLater(id, T0 + 5000, 'provider said 503', T0 + 10);
+    expect(await row(store, id)).toMatchObject({ status: 'pending', run_at: T0 + 5000, last_error: 'provider said 503', locked_until: null });
+    expect(await jobs.nextRunAt()).toBe(T0 + 5000);
+    expect(await jobs.claim(T0 + 4999, 10, 60_000)).toEqual([]);
+    const again = await jobs.claim(T0 + 5000, 10, 60_000);
+    expect(again.map((j) => [j.id, j.attempts])).toEqual([[id, 2]]);
+  });
+
+  it('done and failed jobs are never claimed again, even past any lease', async () => {
+    const done = await jobs.enqueue('k', {}, T0);
+    const failed = await jobs.enqueue('k', {}, T0);
+    await jobs.claim(T0, 10, 1000);
+    await jobs.complete(done, T0 + 1);
+    await jobs.fail(failed, 'refused', T0 + 1);
+    expect(await jobs.claim(T0 + HOUR, 10, 1000)).toEqual([]);
+    expect(await jobs.counts()).toEqual({ done: 1, failed: 1 });
+    expect((await row(store, failed)).last_error).toBe('refused');
+    expect(await jobs.nextRunAt()).toBeUndefined();
+    await jobs.purgeDone(T0 + 2);
+    expect(await jobs.counts()).toEqual({ failed: 1 });
   });
 
   it('runs the jobs of one order key one at a time, in seq order, while other keys go in parallel', async () => {

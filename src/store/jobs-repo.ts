@@ -4,7 +4,7 @@
  * workers. PostgreSQL claims with FOR UPDATE SKIP LOCKED so several hubs never take one job twice;
  * SQLite has a single writer, so a plain UPDATE … RETURNING is already exclusive.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { newId } from '../lib/ids.js';
 import type { Database } from './schema.js';
 import type { Dialect } from './db.js';
@@ -71,20 +71,22 @@ export class JobsRepo {
   }
 
   private async claimHere(now: number, limit: number, leaseMs: number): Promise<Job[]> {
+    // Jobs whose worker died (their lease ran out) first: each is the oldest of its order key.
+    const expired = this.db.selectFrom('jobs').select('id').where('status', '=', 'running').where('locked_until', '<', now).orderBy('run_at').limit(limit);
+    const reclaimed = await this.take(expired, now, leaseMs);
+    if (reclaimed.length >= limit) return reclaimed;
+    // Walks the (status, run_at) index in order and stops at the limit, so a long backlog costs
+    // no more than a short one (an OR of both kinds sorted the whole backlog on every claim).
     const due = this.db
       .selectFrom('jobs')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
-        ]),
-      )
+      .where('status', '=', 'pending')
+      .where('run_at', '<=', now)
       // An ordered job waits while an earlier one of its key is unfinished, even one whose retry
       // is not due yet: a message held back by a provider error keeps its place in the line.
-      .where(({ or, eb: e, not, exists, selectFrom }) =>
+      .where(({ or, eb, not, exists, selectFrom }) =>
         or([
-          e('jobs.order_key', 'is', null),
+          eb('jobs.order_key', 'is', null),
           not(
             exists(
               selectFrom('jobs as earlier')
@@ -97,8 +99,13 @@ export class JobsRepo {
         ]),
       )
       .orderBy('run_at')
-      .limit(limit);
-    const claimable = this.dialect === 'postgres' ? due.forUpdate().skipLocked() : due;
+      .limit(limit - reclaimed.length);
+    return [...reclaimed, ...(await this.take(due, now, leaseMs))];
+  }
+
+  /** Leases the jobs `ids` selects; PostgreSQL skips rows another hub is claiming right now. */
+  private async take(ids: SelectQueryBuilder<Database, 'jobs', { id: string }>, now: number, leaseMs: number): Promise<Job[]> {
+    const claimable = this.dialect === 'postgres' ? ids.forUpdate().skipLocked() : ids;
     const rows = await this.db
       .updateTable('jobs')
       .set((eb) => ({ status: 'running', locked_until: now + leaseMs, attempts: eb('attempts', '+', 1), updated_at: now }))
