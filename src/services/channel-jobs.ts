@@ -90,8 +90,9 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     d.metrics.deliveryAttempts.inc({ channel: resolved.kind });
     await commits.run((trx) => new ConversationsRepo(trx).updateMessage(msg.id, { status: 'sending', attempts: job.attempts }, now, ['queued', 'sending']));
     // Only the first attempt may spend the free reply token; retries push with the same idempotency key.
+    // The conversation just read shows whether there is a token to take: most channels never have one.
     const replyToken =
-      job.attempts === 1 ? await repo.takeReplyToken(conv.id, now - (d.replyTokenMaxAgeMs ?? 50_000)) : undefined;
+      job.attempts === 1 && conv.replyToken ? await repo.takeReplyToken(conv.id, now - (d.replyTokenMaxAgeMs ?? 50_000)) : undefined;
     const statusPath = resolved.adapter.statusCallbackPath;
     const result = await resolved.client.send({
       idempotencyKey: msg.idempotencyKey ?? msg.id,
@@ -107,15 +108,8 @@ export function channelJobHandlers(d: ChannelJobDeps): Record<string, JobHandler
     });
     const at = d.clock.now();
     if (result.ok) {
-      const sent = await commits.run(async (trx) => {
-        const r = new ConversationsRepo(trx);
-        // The provider id is recorded whatever the status: a fast status callback may already
-        // have moved the message past 'sent' (it found it through the ?m= reference).
-        const withId = result.providerMessageId ? await r.updateMessage(msg.id, { providerMessageId: result.providerMessageId }, at) : undefined;
-        return (await r.updateMessage(msg.id, { status: 'sent', errorCode: null, errorMessage: null }, at, ['queued', 'sending'])) ?? withId;
-      });
+      const latest = await commits.run((trx) => new ConversationsRepo(trx).recordSent(msg.id, result.providerMessageId, at));
       // The conversation read before the send is good enough for the event's summary.
-      const latest = sent ?? (await repo.getMessage(msg.id));
       if (latest) d.bus.publish({ type: 'message.updated', conversation: summarize(conv), message: latest });
       return { done: true };
     }

@@ -435,6 +435,22 @@ describe.each(STORE_KINDS)('IngestService on %s', (kind) => {
     expect(row.status).toBe('read');
   });
 
+  it('the send answer recorded after a faster callback keeps the callback status and still records the provider id', async () => {
+    const acc = await account(f, true);
+    const repo = new ConversationsRepo(f.store.db);
+    const slow = await outbound(acc, 'Ksent1', null);
+    await repo.updateMessage(slow.id, { errorCode: '429', errorMessage: 'retrying: rate limited' }, f.clock.now());
+    // The usual order: the answer first, the message moves to sent and its retry note is cleared.
+    expect(await repo.recordSent(slow.id, 'SMslow', f.clock.now())).toMatchObject({ status: 'sent', providerMessageId: 'SMslow', errorCode: null, errorMessage: null });
+
+    const fast = await outbound(acc, 'Ksent2', null);
+    await ingestFor(f).submit(acc, [statusEvent({ providerMessageId: 'SMfast', messageRef: fast.id, status: 'delivered' })]);
+    // The callback came first: the answer does not move the message back to sent.
+    expect(await repo.recordSent(fast.id, 'SMfast', f.clock.now())).toMatchObject({ status: 'delivered', providerMessageId: 'SMfast' });
+    // A provider that answers no id leaves the one a callback taught.
+    expect(await repo.recordSent(fast.id, undefined, f.clock.now())).toMatchObject({ status: 'delivered', providerMessageId: 'SMfast' });
+  });
+
   it('a failed callback records the provider error; a reference into another account is not followed', async () => {
     const acc = await account(f, true);
     const other = await account(f, true);

@@ -2,7 +2,7 @@
  * Identities, conversations, messages and provider events. Every method runs on the Kysely
  * instance it was built with, so the ingest service builds one inside its transaction.
  */
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { ConversationState } from '../domain/conversation.js';
 import type { MessageContent, MessageDirection, MessageStatus, SenderType } from '../domain/message.js';
 import { newId } from '../lib/ids.js';
@@ -474,6 +474,28 @@ export class ConversationsRepo {
       .where('id', '=', id);
     if (onlyIfStatusIn) q = q.where('status', 'in', [...onlyIfStatusIn]);
     const r = await q.returningAll().executeTakeFirst();
+    return r && toMessage(r);
+  }
+
+  /**
+   * The provider accepted the message: records its id and moves it to `sent`, in one statement.
+   * The id is recorded whatever the status, since a fast status callback may already have moved
+   * the message past `sent` (it found it through the ?m= reference); answers the message as it is now.
+   */
+  async recordSent(id: string, providerMessageId: string | undefined, at: number): Promise<Message | undefined> {
+    const waiting = (eb: ExpressionBuilder<Database, 'messages'>) => eb('status', 'in', ['queued', 'sending']);
+    const r = await this.db
+      .updateTable('messages')
+      .set((eb) => ({
+        updated_at: at,
+        ...(providerMessageId ? { provider_message_id: providerMessageId } : {}),
+        status: eb.case().when(waiting(eb)).then('sent').else(eb.ref('status')).end(),
+        error_code: eb.case().when(waiting(eb)).then(sql.lit(null)).else(eb.ref('error_code')).end(),
+        error_message: eb.case().when(waiting(eb)).then(sql.lit(null)).else(eb.ref('error_message')).end(),
+      }))
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     return r && toMessage(r);
   }
 
