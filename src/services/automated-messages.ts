@@ -104,6 +104,8 @@ export class AutomatedMessagesService {
   private readonly convs: ConversationsRepo;
   /** Per queue: work on its positions runs one at a time in this process. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per conversation: its events are handled one after another, so its messages keep their order. */
+  private readonly conversationChains = new Map<string, Promise<void>>();
   private readonly pendingRecompute = new Set<string>();
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private stopped = false;
@@ -162,13 +164,25 @@ export class AutomatedMessagesService {
 
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────
 
-  /** Reacts to one lifecycle event; never throws (failures are logged). */
-  async handle(e: LifecycleEvent): Promise<void> {
-    try {
-      await this.react(e);
-    } catch (err) {
-      this.d.log.error({ err, event: e.type, conversationId: e.conversationId }, 'automated message failed');
-    }
+  /**
+   * Reacts to one lifecycle event; never throws (failures are logged). A conversation's events are
+   * handled in the order they happened: a greeting that waits for the customer's name still goes
+   * out before "agent joined", which was emitted after it.
+   */
+  handle(e: LifecycleEvent): Promise<void> {
+    const id = e.conversationId;
+    const next = (this.conversationChains.get(id) ?? Promise.resolve()).then(async () => {
+      try {
+        await this.react(e);
+      } catch (err) {
+        this.d.log.error({ err, event: e.type, conversationId: id }, 'automated message failed');
+      }
+    });
+    this.conversationChains.set(id, next);
+    void next.finally(() => {
+      if (this.conversationChains.get(id) === next) this.conversationChains.delete(id);
+    });
+    return next;
   }
 
   private async react(e: LifecycleEvent): Promise<void> {
@@ -204,7 +218,7 @@ export class AutomatedMessagesService {
    * (outside the window without a usable template — recorded in the conversation), 'disabled',
    * or 'empty' (everything in the text rendered empty).
    */
-  async send(conversationId: string, trigger: Trigger, x: Extras = {}): Promise<'sent' | 'skipped' | 'disabled' | 'empty' | 'gone'> {
+  async send(conversationId: string, trigger: Trigger, x: Extras = {}): Promise<'sent' | 'skipped' | 'disabled' | 'empty' | 'gone' | 'stale'> {
     const conv = await this.convs.getConversation(conversationId);
     if (!conv) return 'gone';
     const [channel, instance] = await Promise.all([this.d.accountKind(conv.accountId), this.d.channelInstance(conv.channelInstanceId)]);
@@ -215,6 +229,9 @@ export class AutomatedMessagesService {
     if (resolved.source === 'default' && !this.builtInDefaultsFor(instance?.settings)) return 'disabled';
     const rendered = renderSlugs(resolved.text, await this.slugValues(conv, resolved.text, trigger, x));
     if (!rendered.text) return 'empty';
+    // "An agent will be with you shortly" after an agent has written would be wrong; the greeting
+    // may have waited for the customer's name while an agent picked the conversation and replied.
+    if (trigger === 'greeting' && (await this.convs.hasAgentMessage(conv.id))) return 'stale';
     const result = await this.d.conversations.sendAutomated(
       conv.id,
       { kind: 'text', text: rendered.text },
@@ -353,7 +370,7 @@ export class AutomatedMessagesService {
 
   /** Waits for the position work under way (tests, shutdown). */
   async settle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all([...this.chains.values()]);
+    while (this.chains.size > 0 || this.conversationChains.size > 0) await Promise.all([...this.chains.values(), ...this.conversationChains.values()]);
   }
 
   async stop(): Promise<void> {

@@ -365,6 +365,18 @@ export class ConversationsRepo {
     return r && toConversation(r);
   }
 
+  /** Whether an agent has written in the conversation. */
+  async hasAgentMessage(conversationId: string): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .where('sender_type', '=', 'agent')
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** Takes the reply token if it is still there and fresh; only one sender can win it. */
   async takeReplyToken(conversationId: string, notBefore: number): Promise<string | undefined> {
     const r = await this.db

@@ -130,6 +130,37 @@ describe.each(STORE_KINDS)('automated messages on %s', (kind) => {
     expect(textsOf(b).filter((x) => /number|next in line/.test(x))).toEqual(['You are number 2 in the queue. Thanks for waiting.', EN.next_in_line]);
   });
 
+  it('a greeting that waits for the customer\'s name still comes before "agent joined", and is dropped once the agent has written', async () => {
+    const s = await setUpLine(t);
+    // LINE will not tell the profile: each greeting waits its full 2 s for the customer's name.
+    t.line.injectFault({ path: /^\/v2\/bot\/profile\//, status: 500, times: Infinity });
+    try {
+      const a = t.line.customer(s.channelId, undefined, { displayName: 'Slow' });
+      await a.sendText('a: hello');
+      const convA = await queuedConversation(t, s.queueId, 'a: hello');
+      await s.agent.post(`/api/conversations/${convA.id}/pick`);
+      await received(a, /has joined/);
+      const greeting = textsOf(a).findIndex((x) => /thanks for contacting us/.test(x));
+      expect(greeting, textsOf(a).join(' | ')).toBeGreaterThanOrEqual(0);
+      expect(greeting).toBeLessThan(textsOf(a).findIndex((x) => /has joined/.test(x)));
+
+      // The agent picks and writes while the greeting still waits: "an agent will be with you shortly" would be wrong now.
+      const b = t.line.customer(s.channelId, undefined, { displayName: 'Quick' });
+      await b.sendText('b: hello');
+      const convB = await queuedConversation(t, s.queueId, 'b: hello');
+      await s.agent.post(`/api/conversations/${convB.id}/pick`);
+      await s.agent.post(`/api/conversations/${convB.id}/messages`, { kind: 'text', text: 'b: on it' });
+      await received(b, 'b: on it');
+      await received(b, /has joined/);
+      await t.hub.automatedMessages.settle();
+      expect(textsOf(b).filter((x) => /thanks for contacting us/.test(x))).toEqual([]);
+      const transcript = await s.agent.get(`/api/conversations/${convB.id}/messages`);
+      expect(transcript.filter((m: any) => /thanks for contacting us/.test(m.content.text ?? ''))).toEqual([]);
+    } finally {
+      t.line.clearFaults();
+    }
+  });
+
   it('agent ended and session ended when the agent ends and closes', async () => {
     const s = await setUpLine(t);
     const cust = t.line.customer(s.channelId);
