@@ -165,30 +165,55 @@ describe.each(STORE_KINDS)('JobRunner on %s', (kind) => {
     expect((await row(store, id)).attempts).toBe(2);
   });
 
-  it('a job whose handler crashed is claimed again after its lease expires', async () => {
+  it('a job whose handler crashed runs again after a backoff, with the reason recorded', async () => {
     const ran = counter();
-    const r = runner(
-      {
+    const r = new JobRunner({
+      jobs,
+      clock,
+      log,
+      idleMs: HOUR,
+      crashBackoffMs: (attempt) => attempt * 5000,
+      handlers: {
         deliver: async (job) => {
           ran.hit();
           if (job.attempts === 1) throw new Error('worker crashed mid-job');
           return { done: true };
         },
       },
-      { leaseMs: 1000 },
-    );
+    });
+    runners.push(r);
     r.start();
     const id = await jobs.enqueue('deliver', {}, clock.now());
     r.poke();
     await ran.reached(1);
-    // Left running under its lease: nothing is lost, nothing is retried early.
-    expect(await row(store, id)).toMatchObject({ status: 'running', locked_until: clock.now() + 1000, attempts: 1 });
+    await eventually(async () => (await row(store, id)).status === 'pending', 5000, 'crash recorded');
+    expect(await row(store, id)).toMatchObject({ run_at: clock.now() + 5000, attempts: 1, last_error: 'crashed: worker crashed mid-job', locked_until: null });
+    // Not before its backoff.
+    clock.advance(4999);
     r.poke();
-    clock.advance(1001);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ran.count).toBe(1);
+    clock.advance(1);
     r.poke();
     await ran.reached(2);
     await eventually(async () => (await row(store, id)).status === 'done', 5000, 'job done');
-    expect(ran.count).toBe(2);
+    expect((await row(store, id)).attempts).toBe(2);
+  });
+
+  it('a job whose outcome could not be written (its worker died) is claimed again after its lease expires', async () => {
+    const id = await jobs.enqueue('deliver', {}, clock.now());
+    // A runner that claimed the job and died before it recorded anything.
+    expect(await jobs.claim(clock.now(), 10, 1000)).toHaveLength(1);
+    const ran = counter();
+    const r = runner({ deliver: async () => (ran.hit(), { done: true }) }, { leaseMs: 1000 });
+    r.start();
+    r.poke();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ran.count).toBe(0);
+    clock.advance(1001);
+    r.poke();
+    await ran.reached(1);
+    await eventually(async () => (await row(store, id)).status === 'done', 5000, 'job done');
     expect((await row(store, id)).attempts).toBe(2);
   });
 

@@ -25,6 +25,8 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   /** Longest sleep between looks at the table (other processes' jobs, due retries). */
   idleMs?: number;
+  /** Wait before running again a job whose handler threw after attempt `attempt` (default `backoffMs`). */
+  crashBackoffMs?: (attempt: number) => number;
 }
 
 /** While jobs are running, a claim waits until this fraction (1/n) of the slots is free. */
@@ -111,12 +113,20 @@ export class JobRunner {
     this.inFlight++;
     const handler = this.o.handlers[job.kind];
     try {
-      const outcome: JobOutcome = handler ? await handler(job) : { failed: `no handler for job kind ${job.kind}` };
+      let outcome: JobOutcome;
+      try {
+        outcome = handler ? await handler(job) : { failed: `no handler for job kind ${job.kind}` };
+      } catch (err) {
+        // Handlers are safe to run twice: run it again after a backoff. Left 'running' until its
+        // lease ran out, it would also hold back the later jobs of its order key for that long.
+        const retryAt = this.o.clock.now() + (this.o.crashBackoffMs ?? backoffMs)(job.attempts);
+        this.o.log.error({ err, jobId: job.id, kind: job.kind, retryAt }, 'job crashed; it will be retried');
+        outcome = { retryAt, error: `crashed: ${err instanceof Error ? err.message : String(err)}` };
+      }
       if ('retryAt' in outcome && (this.nextRetryAt === undefined || outcome.retryAt < this.nextRetryAt)) this.nextRetryAt = outcome.retryAt;
+      // Never rejects: an outcome that cannot be written leaves the job 'running', and it is
+      // claimed again when its lease expires, so nothing is lost.
       await this.record({ id: job.id, outcome: 'done' in outcome ? 'done' : outcome });
-    } catch (err) {
-      // Left 'running': its lease expires and it is claimed again, so nothing is lost.
-      this.o.log.error({ err, jobId: job.id, kind: job.kind }, 'job crashed; it will be retried when its lease expires');
     } finally {
       this.inFlight--;
       if (this.inFlight === 0) for (const r of this.idle.splice(0)) r();
