@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/api-client.js';
-import { createTestDatabase, createTestStore, STORE_KINDS } from '../../test/support/stores.js';
+import { createTestDatabase, createTestStore, jobRow as row, STORE_KINDS } from '../../test/support/stores.js';
 import { ManualClock, systemClock } from '../lib/clock.js';
 import { createLogger } from '../lib/logger.js';
 import { migrate, openStore, type Store } from '../store/db.js';
@@ -31,10 +31,6 @@ function counter() {
       return new Promise((resolve) => waiters.push({ at, resolve }));
     },
   };
-}
-
-async function row(store: Store, id: string) {
-  return store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 describe.each(STORE_KINDS)('JobRunner on %s', (kind) => {

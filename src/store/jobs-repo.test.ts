@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestStore, STORE_KINDS } from '../../test/support/stores.js';
+import { createTestStore, jobRow as row, STORE_KINDS } from '../../test/support/stores.js';
 import type { Store } from './db.js';
 import { JobsRepo } from './jobs-repo.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const LEASE = 30_000;
 const HOUR = 3_600_000;
-
-async function row(store: Store, id: string) {
-  return store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
 
 describe.each(STORE_KINDS)('JobsRepo on %s', (kind) => {
   let store: Store;

@@ -67,3 +67,8 @@ export async function createTestStore(kind: StoreKind): Promise<{ store: Store; 
     },
   };
 }
+
+/** A job's row as stored, for tests of the outbox and its runner. */
+export async function jobRow(store: Store, id: string) {
+  return store.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
